@@ -1,0 +1,70 @@
+"""The hotline IVR: a Flask app that Twilio calls for every step of a call."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from ivr import config as settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, then ``test_config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect
+    app.config.update(settings.from_environ())
+    if test_config is not None:
+        app.config.update(test_config)
+    _finish_config(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from ivr import audio, cli, menus, voice
+
+    app.before_request(_warn_once)
+
+    menus.init_app(app)
+    voice.init_app(app)
+    app.register_blueprint(audio.bp)
+    cli.init_app(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Derive the settings that depend on others; note the unsafe ones for the log."""
+    config = app.config
+    warnings = app.extensions.setdefault("ivr.config_warnings", [])
+    config["MAX_CONTENT_LENGTH"] = config["IVR_MAX_REQUEST_BYTES"]
+    if not config.get("SECRET_KEY"):
+        if not (config["IVR_DEV"] or config.get("TESTING")):
+            warnings.append("SECRET_KEY is not set: staff sessions end when the process restarts")
+        config["SECRET_KEY"] = secrets.token_hex(32)
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "ivr.sqlite3")
+    config["DATABASE_URL"] = settings.database_url(config["DATABASE_URL"])
+    if not config.get("IVR_SPOOL_DIR"):
+        config["IVR_SPOOL_DIR"] = os.path.join(app.instance_path, "spool")
+    if config["IVR_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = config["IVR_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
+    if not config["TWILIO_AUTH_TOKEN"] and not config["IVR_ALLOW_UNSIGNED"]:
+        warnings.append("TWILIO_AUTH_TOKEN is not set and IVR_ALLOW_UNSIGNED is off: "
+                        "calls are refused (403) except the static fallback answer")
+
+
+def _warn_once() -> None:
+    """Log the configuration warnings once per process, when it starts serving."""
+    from flask import current_app
+
+    for warning in current_app.extensions["ivr.config_warnings"]:
+        log.warning("%s", warning)
+    current_app.extensions["ivr.config_warnings"] = []

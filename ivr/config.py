@@ -1,0 +1,101 @@
+"""Every setting of the app, read once from the environment by the factory.
+
+One registry (``SETTINGS``) feeds the factory, the README's table of
+environment variables and a test that the README covers every setting.
+Secrets come only from the environment, never from the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {raw!r}")
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable: its name, default, parser and meaning."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = _text
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SECRET_KEY", None, "Signs staff session cookies and CSRF tokens. "
+            "Required outside development; a random one is made per process otherwise.",
+            secret=True),
+    Setting("TWILIO_AUTH_TOKEN", None, "Twilio auth token: when set, every /voice "
+            "request must carry a valid X-Twilio-Signature (403 otherwise).", secret=True),
+    Setting("IVR_ALLOW_UNSIGNED", False, "Development only: serve /voice without "
+            "TWILIO_AUTH_TOKEN. Never set this in production.", _bool),
+    Setting("IVR_PROXY_HOPS", 0, "How many reverse proxies (TLS terminators) sit in "
+            "front of the app; their X-Forwarded-Proto/Host/For are trusted so the "
+            "signature is checked against the public https:// URL.", int),
+    Setting("DATABASE_URL", None, "SQLAlchemy URL of the call log (postgres://, "
+            "postgresql://, postgresql+psycopg:// or sqlite:///). Default: a SQLite "
+            "file in the instance folder."),
+    Setting("IVR_MENUS_DIR", "menus", "Folder of the phone tree YAML files (relative "
+            "to the working directory, or absolute)."),
+    Setting("IVR_AUDIO_DIR", "audio", "Folder of recorded prompts, audio/<lang>/<prompt>.wav|mp3."),
+    Setting("IVR_AUDIO_BASE_URL", None, "Public base URL the recordings are served "
+            "from (a CDN or bucket). Default: served by the app at /audio/."),
+    Setting("IVR_MENU_RELOAD_SECONDS", 5.0, "How often, at most, a worker looks for "
+            "edited menu files (0 turns hot reload off).", float),
+    Setting("IVR_FALLBACK_NUMBER", "+81335010110", "E.164 number the static fallback "
+            "answer connects to (a 24 h line). Default: the police English line."),
+    Setting("IVR_FALLBACK_CALLER_ID", None, "Caller ID for the fallback's <Dial>: a "
+            "number of your Twilio account. Default: the dialled hotline number (To)."),
+    Setting("IVR_MAX_REQUEST_BYTES", 32 * 1024, "Largest request body accepted; "
+            "larger ones are refused with 413.", int),
+    Setting("IVR_CALLER_HASH_KEY", None, "Secret key of the HMAC that stores caller "
+            "numbers as a hash (repeat callers without numbers).", secret=True),
+    Setting("IVR_STORE_FULL_NUMBERS", False, "Store callers' full numbers as well as "
+            "the hash and masked form. Off unless the hotline decides otherwise.", _bool),
+    Setting("IVR_RETENTION_DAYS", 180, "Calls older than this many days are deleted "
+            "by `flask --app ivr calls purge`.", int),
+    Setting("IVR_SPOOL_DIR", None, "Folder where call events wait while the database "
+            "is unavailable. Default: instance/spool.", ),
+    Setting("IVR_DEV", False, "Development mode: relaxed cookies, a random secret key, "
+            "the /dev/phone simulator page.", _bool),
+)
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings found in ``environ``, parsed, defaults filled in."""
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name)
+        if raw is None or raw.strip() == "":
+            config[setting.name] = setting.default
+            continue
+        try:
+            config[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ValueError(f"environment variable {setting.name}: {exc}") from None
+    return config
+
+
+def database_url(url: str) -> str:
+    """Accept the URL forms hosting providers hand out; use psycopg 3 for PostgreSQL."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
