@@ -1,0 +1,166 @@
+"""Cross-checks of a built tree: references, texts in every language, reach, recordings.
+
+Pure core. Runs after every definition built without error, reports with the
+place each definition was written, and returns the tree with each menu's
+'back' resolved (its parent, unless the menu names one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+
+from ivr import recordings
+from ivr.loader import Report, did_you_mean
+from ivr.tree import Action, Menu, Tree, frozen_map
+
+MAX_LANGUAGES = 9  # the language choice uses keys 1-9
+
+
+def check(tree: Tree, report: Report) -> Tree:
+    """Report every cross-reference problem; return the tree with 'back' resolved."""
+    spoken = _spoken_languages(tree, report)
+    _check_hotlines(tree, report)
+    _check_services(tree, report, spoken)
+    _check_menus(tree, report, spoken)
+    tree = dataclasses.replace(tree, menus=frozen_map(_resolve_back(tree, report)))
+    if not report.errors:
+        recordings.check(tree, report, spoken)
+    return tree
+
+
+def _spoken_languages(tree: Tree, report: Report) -> list[str]:
+    """The languages of all hotlines, in order; every text must exist in each."""
+    spoken: list[str] = []
+    for hotline in tree.hotlines.values():
+        for code in hotline.languages:
+            if code not in tree.languages:
+                report.at(("hotlines", hotline.id), f"hotline '{hotline.id}': language "
+                          f"'{code}' is not defined{did_you_mean(code, tree.languages)}")
+            elif code not in spoken:
+                spoken.append(code)
+    return spoken
+
+
+def _check_hotlines(tree: Tree, report: Report) -> None:
+    owners: dict[str, str] = {}
+    for hotline in tree.hotlines.values():
+        where = ("hotlines", hotline.id)
+        if hotline.start not in tree.menus:
+            report.at(where, f"hotline '{hotline.id}': start menu '{hotline.start}' does not "
+                      f"exist{did_you_mean(hotline.start, tree.menus)}")
+        if len(hotline.languages) > MAX_LANGUAGES:
+            report.at(where, f"hotline '{hotline.id}' has {len(hotline.languages)} languages; "
+                      f"the language choice has room for {MAX_LANGUAGES}")
+        for number in hotline.numbers:
+            if number in owners:
+                report.at(where, f"hotline '{hotline.id}': the number {number} also belongs "
+                          f"to hotline '{owners[number]}'")
+            owners[number] = hotline.id
+    defaults = [h.id for h in tree.hotlines.values() if h.default]
+    if len(defaults) > 1:
+        report.at(("hotlines", defaults[1]), f"hotlines {', '.join(defaults)} are all "
+                  "'default: true'; only one can answer numbers no hotline lists")
+
+
+def _check_services(tree: Tree, report: Report, spoken: list[str]) -> None:
+    for service in tree.services.values():
+        where = ("services", service.id)
+        _texts(report, where, f"service '{service.id}' name", service.name, spoken, tree)
+        for other in service.alternatives:
+            if other == service.id:
+                report.at(where, f"service '{service.id}' lists itself as an alternative")
+            elif other not in tree.services:
+                report.at(where, f"service '{service.id}': alternative '{other}' does not "
+                          f"exist{did_you_mean(other, tree.services)}")
+        for cause in (*service.schedule.overrides, *_closures(service.schedule.calendars)):
+            if cause.label:
+                _texts(report, where, f"service '{service.id}': reason of {cause.key}",
+                       cause.label, spoken, tree)
+
+
+def _closures(calendars: Iterable) -> list:
+    return [c for calendar in calendars for c in (*calendar.closures, *calendar.yearly)]
+
+
+def _check_menus(tree: Tree, report: Report, spoken: list[str]) -> None:
+    reached = _reached(tree)
+    for menu in tree.menus.values():
+        where = ("menus", menu.id)
+        _texts(report, where, f"menu '{menu.id}' prompt", menu.prompt, spoken, tree)
+        if menu.back is not None and menu.back not in tree.menus:
+            report.at(where, f"menu '{menu.id}': back goes to menu '{menu.back}', which does "
+                      f"not exist{did_you_mean(menu.back, tree.menus)}")
+        for option in menu.options.values():
+            _check_option(tree, report, menu, option, spoken)
+        if menu.id not in reached:
+            report.at(where, f"menu '{menu.id}' cannot be reached from any hotline's start "
+                      "menu", "warning")
+    for hotline in tree.hotlines.values():
+        for menu_id in _reached(tree, [hotline.start]):
+            for key in (hotline.keys.repeat, hotline.keys.back):
+                if key in tree.menus[menu_id].options:
+                    report.at(("menus", menu_id), f"menu '{menu_id}': key '{key}' is reserved "
+                              f"for {'repeat' if key == hotline.keys.repeat else 'back'} in "
+                              f"hotline '{hotline.id}'; choose another key")
+
+
+def _check_option(tree: Tree, report: Report, menu: Menu, option, spoken: list[str]) -> None:
+    what = f"menu '{menu.id}', option '{option.key}'"
+    where = ("menus", menu.id)
+    _texts(report, where, f"{what} label", option.label, spoken, tree)
+    table = {Action.MENU: tree.menus, Action.CONNECT: tree.services, Action.TELL: tree.services}
+    if option.action in table and option.target not in table[option.action]:
+        kind = "menu" if option.action is Action.MENU else "service"
+        report.at(where, f"{what}: goes to {kind} '{option.target}', which does not exist"
+                  f"{did_you_mean(option.target, table[option.action])}")
+    elif option.action is Action.CONNECT and tree.services[option.target].dial is None:
+        report.at(where, f"{what}: service '{option.target}' has no number Twilio can dial; "
+                  "callers will hear its number (use 'tell' to say so plainly)", "warning")
+
+
+def _texts(report: Report, where: tuple[str, ...], what: str, texts: Mapping[str, str],
+           spoken: list[str], tree: Tree) -> None:
+    missing = [code for code in spoken if code not in texts]
+    if missing:
+        report.at(where, f"{what} has no text in {', '.join(missing)}")
+    for code in texts:
+        if code not in tree.languages:
+            report.at(where, f"{what} has text in '{code}', which is not a language of "
+                      f"the menus{did_you_mean(code, tree.languages)}")
+
+
+def _reached(tree: Tree, starts: Iterable[str] | None = None) -> list[str]:
+    """Menus reachable by keys from ``starts`` (default: every hotline's start menu)."""
+    todo = list(starts if starts is not None else (h.start for h in tree.hotlines.values()))
+    seen: list[str] = []
+    while todo:
+        menu_id = todo.pop(0)
+        if menu_id in seen or menu_id not in tree.menus:
+            continue
+        seen.append(menu_id)
+        todo += [o.target for o in tree.menus[menu_id].options.values()
+                 if o.action is Action.MENU]
+    return seen
+
+
+def _resolve_back(tree: Tree, report: Report) -> dict[str, Menu]:
+    """Each menu's 'back': as written, else the first menu that leads to it."""
+    parents: dict[str, list[str]] = {}
+    for menu_id in _reached(tree):
+        for option in tree.menus[menu_id].options.values():
+            if option.action is Action.MENU and option.target != menu_id:
+                parents.setdefault(option.target, []).append(menu_id)
+    starts = {h.start for h in tree.hotlines.values()}
+    resolved = {}
+    for menu in tree.menus.values():
+        back = menu.back
+        found = [p for p in parents.get(menu.id, []) if p != menu.id]
+        if back is None and menu.id not in starts and found:
+            back = found[0]
+            if len(set(found)) > 1:
+                report.at(("menus", menu.id), f"menu '{menu.id}' is reached from "
+                          f"{', '.join(sorted(set(found)))}; 'back' goes to '{back}' "
+                          "(write 'back:' to choose)", "warning")
+        resolved[menu.id] = dataclasses.replace(menu, back=back)
+    return resolved

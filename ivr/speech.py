@@ -1,0 +1,207 @@
+"""What a caller hears: phrase templates filled per language into utterances.
+
+Pure core. An ``Utterance`` is a sentence in one language made of ``Part``s,
+each with the name of the recording that can replace it, so a language with
+text-to-speech speaks the sentence whole while a language with recordings only
+(Nepali has no Twilio voice) plays it piece by piece. The phrase keys and the
+slots each may use are fixed here; their words live in the menu files.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from ivr.hours import DAY_MINUTES, Span, WeeklyHours
+from ivr.tree import Language, Service
+
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+PHRASES: dict[str, tuple[str, ...]] = {
+    "greeting": (),
+    "emergency": (),
+    "language_option": ("key",),
+    "option": ("label", "key"),
+    "repeat_hint": ("key",),
+    "back_hint": ("key",),
+    "invalid": (),
+    "no_input": (),
+    "goodbye": (),
+    "connecting": ("service",),
+    "busy": ("service",),
+    "no_answer": ("service",),
+    "failed": ("service",),
+    "not_dialable": ("service",),
+    "closed": ("service",),
+    "closed_before_hours": (),
+    "closed_after_hours": (),
+    "closed_break": (),
+    "closed_weekend": (),
+    "closed_day_off": ("weekday",),
+    "closed_holiday": (),
+    "closed_year_end": (),
+    "closed_closure": ("reason",),
+    "closed_override": ("reason",),
+    "closed_unknown": (),
+    "opens_today": ("time",),
+    "opens_tomorrow": ("time",),
+    "opens_weekday": ("weekday", "time"),
+    "opens_date": ("date", "time"),
+    "opens_unknown": (),
+    "offer_service": ("service", "key"),
+    "offer_number": ("service", "key"),
+    "number": ("service", "number"),
+    "number_again": ("number",),
+    "hours": ("hours",),
+    "hours_always": ("service",),
+    "hours_holidays": (),
+    "open_now": ("service",),
+    "closed_now": ("service",),
+    "hours_day": ("days", "spans"),
+    "days_range": ("first", "last"),
+    "span": ("start", "end"),
+    "and": (),
+    "time": ("hour", "minute"),
+    "time_on_the_hour": ("hour",),
+    "date": ("month", "day"),
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a sentence and the recording that can stand for it (None: spacing)."""
+
+    text: str
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """A sentence in one language; ``key`` names a recording of the whole, if static."""
+
+    lang: str
+    parts: tuple[Part, ...]
+    key: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+
+Slot = Part | tuple[Part, ...]
+
+
+def template_slots(template: str) -> list[str]:
+    """The slot names a template uses, in order; raise ValueError when malformed."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def fill(language: Language, phrase: str, **slots: Slot) -> tuple[Part, ...]:
+    """The parts of ``phrase`` in ``language`` with its slots filled."""
+    parts: list[Part] = []
+    chunk = 0
+    for literal, name, _, _ in string.Formatter().parse(language.phrases[phrase]):
+        if literal:
+            chunk += 1
+            has_words = any(ch.isalnum() for ch in literal)
+            parts.append(Part(literal, f"{phrase}.{chunk}" if has_words else None))
+        if name is not None:
+            value = slots[name]
+            parts.extend(value if isinstance(value, tuple) else (value,))
+    return tuple(parts)
+
+
+def say(language: Language, phrase: str, record_as: str | None = None,
+        **slots: Slot) -> Utterance:
+    """An utterance of ``phrase``, recorded whole as ``record_as`` (a phrase without slots
+    is recorded under its own name)."""
+    parts = fill(language, phrase, **slots)
+    if record_as is None and not template_slots(language.phrases[phrase]):
+        record_as = phrase
+    return Utterance(language.code, parts, record_as)
+
+
+def text(language: Language, value: str, key: str) -> Utterance:
+    """An utterance of staff-written text (a menu prompt), recorded as ``key``."""
+    return Utterance(language.code, (Part(value, key),), key)
+
+
+def service_name(language: Language, service: Service) -> Part:
+    return Part(service.name[language.code], f"service.{service.id}")
+
+
+def key_name(language: Language, key: str) -> Part:
+    """How a key is said: digits as themselves, ``*`` and ``#`` by their names."""
+    label = {"*": "star", "#": "hash"}.get(key, key)
+    return Part(language.key_names.get(key, key), f"key.{label}")
+
+
+def weekday(language: Language, index: int) -> Part:
+    return Part(language.weekdays[index], f"weekday.{DAY_KEYS[index]}")
+
+
+def digits(language: Language, number: str) -> tuple[Part, ...]:
+    """A phone number digit by digit, groups apart, so it can be written down."""
+    parts: list[Part] = []
+    groups = [g for g in "".join(c if c.isdigit() else " " for c in number).split() if g]
+    for group_index, group in enumerate(groups):
+        if group_index:
+            parts.append(Part(language.group_separator, None))
+        for digit_index, digit in enumerate(group):
+            if digit_index:
+                parts.append(Part(language.digit_separator, None))
+            parts.append(Part(digit, f"digit.{digit}"))
+    return tuple(parts)
+
+
+def time_of_day(language: Language, minutes: int) -> Part:
+    """A time as the language writes it ("9:00", "9時"), recorded as time.HHMM."""
+    hour, minute = divmod(minutes, 60)
+    phrase = "time_on_the_hour" if minute == 0 else "time"
+    words = language.phrases[phrase].format(hour=hour, minute=f"{minute:02d}")
+    return Part(words, f"time.{hour:02d}{minute:02d}")
+
+
+def date_parts(language: Language, month: int, day: int) -> tuple[Part, ...]:
+    return fill(language, "date", month=Part(language.months[month - 1], f"month.{month}"),
+                day=Part(str(day), f"day.{day}"))
+
+
+def hours_parts(language: Language, weekly: WeeklyHours) -> tuple[Part, ...]:
+    """Weekly hours in words: "Monday to Friday, 9:00 to 12:30 and 13:30 to 17:00"."""
+    runs = _runs(weekly)
+    joiner = fill(language, "and")
+    parts: list[Part] = []
+    for index, (first, last, spans) in enumerate(runs):
+        if index:
+            parts.extend(joiner)
+        days: Slot = weekday(language, first)
+        if last != first:
+            days = fill(language, "days_range", first=weekday(language, first),
+                        last=weekday(language, last))
+        parts.extend(fill(language, "hours_day", days=days, spans=_spans(language, spans)))
+    return tuple(parts)
+
+
+def _spans(language: Language, spans: tuple[Span, ...]) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    for index, span in enumerate(spans):
+        if index:
+            parts.extend(fill(language, "and"))
+        end = span.end if span.end < DAY_MINUTES else 0
+        parts.extend(fill(language, "span", start=time_of_day(language, span.start),
+                          end=time_of_day(language, end)))
+    return tuple(parts)
+
+
+def _runs(weekly: WeeklyHours) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Consecutive days with the same hours, as (first day, last day, spans)."""
+    runs: list[tuple[int, int, tuple[Span, ...]]] = []
+    for index, spans in enumerate(weekly.days):
+        if not spans:
+            continue
+        if runs and runs[-1][1] == index - 1 and runs[-1][2] == spans:
+            runs[-1] = (runs[-1][0], index, spans)
+        else:
+            runs.append((index, index, spans))
+    return runs
