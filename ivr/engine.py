@@ -1,0 +1,327 @@
+"""The call, step by step: what the caller hears next and where their keys go.
+
+Pure core: no Flask, no twilio, no clock. A call's state is a ``Place`` (it
+travels in the webhook URLs, so any worker can answer any step); the engine
+turns a place, the key pressed and ``now`` into a ``Step`` for ``twiml`` to
+render, with the events for the call log. Whatever arrives - an unknown
+menu, a bad language, a garbage key - the caller lands somewhere sane.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from ivr import speech
+from ivr.events import EndReason, Event
+from ivr.events import Kind as E
+from ivr.speech import Utterance
+from ivr.tree import Action, Hotline, Language, Menu, Tree
+
+
+class Kind(StrEnum):
+    """Kinds of place in a call."""
+
+    LANGUAGE = "language"  # the language choice
+    MENU = "menu"          # a menu of the tree
+    SERVICE = "service"    # connect a service (a transient place: it dials or explains)
+    DIALLED = "dialled"    # Twilio's <Dial action>: the outcome of a connection
+    OFFER = "offer"        # a service is closed, busy or failed: what the caller can do now
+    TELL = "tell"          # a service's number and hours, read out
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a call is, everything the next step needs; encoded in the webhook URL."""
+
+    kind: Kind
+    hotline: str
+    lang: str | None = None
+    target: str | None = None   # menu id or service id
+    origin: str | None = None   # the menu a service was chosen from ('back' returns there)
+    why: str | None = None      # OFFER: closed, busy, no_answer, failed, unknown
+    alts: tuple[str, ...] = ()  # OFFER: the services offered, in key order
+    silence: int = 0            # silences so far at this place
+    invalid: int = 0            # invalid keys so far at this place
+
+    def fresh(self) -> Place:
+        return dataclasses.replace(self, silence=0, invalid=0)
+
+
+@dataclass(frozen=True)
+class Gather:
+    """Wait for one key: keys go to ``action``, silence to ``on_silence``."""
+
+    action: Place
+    on_silence: Place
+    timeout: int
+
+
+@dataclass(frozen=True)
+class Dial:
+    """Connect the caller; Twilio posts the outcome to ``action``."""
+
+    number: str
+    caller_id: str | None
+    timeout: int
+    action: Place
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to play, then: gather a key, dial, go on to a place, or hang up."""
+
+    speech: tuple[Utterance, ...]
+    gather: Gather | None = None
+    dial: Dial | None = None
+    redirect: Place | None = None
+    hangup: bool = False
+    events: tuple[Event, ...] = ()
+
+
+class Talk:
+    """Phrases of one language, for one hotline: a small vocabulary for the steps."""
+
+    def __init__(self, tree: Tree, hotline: Hotline, language: Language) -> None:
+        self.tree, self.hotline, self.language = tree, hotline, language
+
+    def say(self, phrase: str, record_as: str | None = None, **slots) -> Utterance:
+        return speech.say(self.language, phrase, record_as, **slots)
+
+    def key(self, key: str) -> speech.Part:
+        return speech.key_name(self.language, key)
+
+    def service(self, service_id: str) -> speech.Part:
+        return speech.service_name(self.language, self.tree.services[service_id])
+
+    def hints(self) -> tuple[Utterance, ...]:
+        keys = self.hotline.keys
+        return (self.say("repeat_hint", "repeat_hint", key=self.key(keys.repeat)),
+                self.say("back_hint", "back_hint", key=self.key(keys.back)))
+
+
+def where(place: Place) -> str:
+    """How the call log names a place: 'language', a menu id, 'offer:iom'..."""
+    if place.kind in (Kind.LANGUAGE, Kind.MENU):
+        return place.target or place.kind.value
+    return f"{place.kind.value}:{place.target}"
+
+
+def start(tree: Tree, dialled: str | None) -> Step:
+    """The first step of a call to ``dialled``: greeting, 110 advice, language choice."""
+    hotline = tree.hotline_for(dialled)
+    place = Place(Kind.LANGUAGE, hotline.id, target="language")
+    if len(hotline.languages) == 1:
+        talk = talk_for(tree, hotline, hotline.languages[0])
+        step = enter_menu(tree, hotline, talk.language.code, hotline.start, ())
+        lead = (talk.say("greeting"), talk.say("emergency"))
+        return _prefixed(step, lead, (Event.of(E.EMERGENCY_ADVICE, where="greeting"),
+                                      Event.of(E.LANGUAGE_CHOSEN, language=talk.language.code)))
+    step = language_menu(tree, hotline, place, welcome=True)
+    events = (Event.of(E.EMERGENCY_ADVICE, where="greeting"),
+              Event.of(E.MENU_ENTERED, menu="language"))
+    return _prefixed(step, (), events)
+
+
+def respond(tree: Tree, place: Place, digits: str | None, now: datetime,
+            dial_status: str | None = None, dial_duration: int | None = None) -> Step:
+    """The next step at ``place``: a key pressed, silence, a dial outcome, or arrival."""
+    from ivr import connect
+
+    sane = _sane(tree, place)
+    if sane != place:  # a stale or tampered URL: play the mended place afresh
+        place, digits, dial_status = sane.fresh(), None, None
+    hotline = tree.hotlines[place.hotline]
+    if place.kind is Kind.DIALLED:
+        if dial_status is None:  # the outcome was lost: treat it as a failed connection
+            dial_status = "failed"
+        return connect.dialled(tree, hotline, place, dial_status, dial_duration, now)
+    if place.kind is Kind.SERVICE:
+        return connect.connect(tree, hotline, place, now)
+    if digits is None:
+        return _silence(tree, hotline, place, now) if place.silence else arrive(
+            tree, hotline, place, now)
+    return _press(tree, hotline, place, digits.strip(), now)
+
+
+def arrive(tree: Tree, hotline: Hotline, place: Place, now: datetime,
+           notice: tuple[Utterance, ...] = ()) -> Step:
+    """Play a place from its start (after ``notice``, e.g. "that key is not a choice")."""
+    from ivr import connect
+
+    if place.kind is Kind.LANGUAGE:
+        return language_menu(tree, hotline, place, notice)
+    if place.kind is Kind.MENU:
+        return menu_step(tree, hotline, place, notice)
+    if place.kind is Kind.OFFER:
+        return connect.offer(tree, hotline, place, now, notice)
+    return connect.tell(tree, hotline, place, now, notice)
+
+
+def _press(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime) -> Step:
+    keys = hotline.keys
+    pressed = (Event.of(E.KEY_PRESSED, menu=where(place), digit=digit),)
+    if digit == keys.repeat:
+        return _prefixed(arrive(tree, hotline, place.fresh(), now), (), pressed)
+    if digit == keys.back:
+        return _prefixed(back(tree, hotline, place, now), (), pressed)
+    step = _choose(tree, hotline, place, digit, now)
+    if step is None:
+        return _invalid(tree, hotline, place, digit, now)
+    return _prefixed(step, (), pressed)
+
+
+def _choose(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime) -> Step | None:
+    from ivr import connect
+
+    if place.kind is Kind.LANGUAGE:
+        return _choose_language(tree, hotline, digit)
+    if place.kind is Kind.MENU:
+        option = tree.menus[place.target].options.get(digit)
+        return None if option is None else _option(tree, hotline, place, option, now)
+    if place.kind is Kind.OFFER:
+        return connect.choose_offer(tree, hotline, place, digit, now)
+    return None  # TELL has only the repeat and back keys
+
+
+def _choose_language(tree: Tree, hotline: Hotline, digit: str) -> Step | None:
+    if not digit.isdigit() or not 1 <= int(digit) <= len(hotline.languages):
+        return None
+    code = hotline.languages[int(digit) - 1]
+    step = enter_menu(tree, hotline, code, hotline.start, ())
+    return _prefixed(step, (), (Event.of(E.LANGUAGE_CHOSEN, language=code),))
+
+
+def _option(tree: Tree, hotline: Hotline, place: Place, option, now: datetime) -> Step:
+    from ivr import connect
+
+    lang, menu_id = place.lang, place.target
+    if option.action is Action.MENU:
+        return enter_menu(tree, hotline, lang, option.target, ())
+    if option.action is Action.LANGUAGE:
+        return language_menu(tree, hotline, Place(Kind.LANGUAGE, hotline.id, target="language"))
+    if option.action is Action.GOODBYE:
+        return goodbye(tree, hotline, lang, where(place), EndReason.GOODBYE)
+    chosen = Event.of(E.SERVICE_CHOSEN, service=option.target, menu=menu_id)
+    target = Place(Kind.SERVICE, hotline.id, lang, option.target, origin=menu_id)
+    if option.action is Action.TELL:
+        target = dataclasses.replace(target, kind=Kind.TELL)
+        return _prefixed(connect.tell(tree, hotline, target, now), (), (chosen,))
+    return _prefixed(connect.connect(tree, hotline, target, now), (), (chosen,))
+
+
+def back(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
+    """Where the back key leads: the parent menu, the origin menu, or the language choice."""
+    if place.kind is Kind.LANGUAGE:
+        return language_menu(tree, hotline, place.fresh())
+    if place.kind is Kind.MENU:
+        parent = tree.menus[place.target].back
+        if parent is None:
+            if len(hotline.languages) > 1:
+                lang_place = Place(Kind.LANGUAGE, hotline.id, target="language")
+                return _prefixed(language_menu(tree, hotline, lang_place), (),
+                                 (Event.of(E.MENU_ENTERED, menu="language"),))
+            return arrive(tree, hotline, place.fresh(), now)
+        return enter_menu(tree, hotline, place.lang, parent, ())
+    origin = place.origin if place.origin in tree.menus else hotline.start
+    return enter_menu(tree, hotline, place.lang, origin, ())
+
+
+def _silence(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
+    heard = (Event.of(E.SILENCE, menu=where(place), attempt=place.silence),)
+    if place.silence > hotline.input.silence_retries:
+        return _prefixed(goodbye(tree, hotline, place.lang, where(place), EndReason.NO_INPUT),
+                         (), heard)
+    notice = () if place.kind is Kind.LANGUAGE else (
+        talk_for(tree, hotline, place.lang).say("no_input"),)
+    return _prefixed(arrive(tree, hotline, place, now, notice), (), heard)
+
+
+def _invalid(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime) -> Step:
+    attempt = place.invalid + 1
+    wrong = (Event.of(E.INVALID_KEY, menu=where(place), digit=digit[:8], attempt=attempt),)
+    if attempt > hotline.input.invalid_retries:
+        return _prefixed(goodbye(tree, hotline, place.lang, where(place),
+                                 EndReason.TOO_MANY_INVALID), (), wrong)
+    retry = dataclasses.replace(place, silence=0, invalid=attempt)
+    codes = hotline.languages if place.kind is Kind.LANGUAGE else (place.lang,)
+    notice = tuple(talk_for(tree, hotline, code).say("invalid") for code in codes)
+    return _prefixed(arrive(tree, hotline, retry, now, notice), (), wrong)
+
+
+def goodbye(tree: Tree, hotline: Hotline, lang: str | None, at: str, reason: EndReason) -> Step:
+    """End the call kindly: the 110 advice and a goodbye, in the caller's language(s)."""
+    codes = (lang,) if lang else hotline.languages
+    words = tuple(u for code in codes for u in (talk_for(tree, hotline, code).say("emergency"),
+                                                 talk_for(tree, hotline, code).say("goodbye")))
+    return Step(words, hangup=True, events=(Event.of(E.EMERGENCY_ADVICE, where="goodbye"),
+                                            Event.of(E.CALL_ENDED, where=at, reason=reason.value)))
+
+
+def language_menu(tree: Tree, hotline: Hotline, place: Place,
+                  notice: tuple[Utterance, ...] = (), welcome: bool = False) -> Step:
+    """Each language offers itself in its own words; on the first time, after a greeting
+    and the 110 advice in that language, so every caller hears both in theirs."""
+    lines: list[Utterance] = []
+    for n, code in enumerate(hotline.languages, start=1):
+        talk = talk_for(tree, hotline, code)
+        if welcome:
+            lines += [talk.say("greeting"), talk.say("emergency")]
+        lines.append(talk.say("language_option", "language_option", key=talk.key(str(n))))
+    return Step(notice + tuple(lines), gather=gather_at(hotline, place))
+
+
+def enter_menu(tree: Tree, hotline: Hotline, lang: str, menu_id: str,
+               notice: tuple[Utterance, ...]) -> Step:
+    place = Place(Kind.MENU, hotline.id, lang, menu_id)
+    step = menu_step(tree, hotline, place, notice)
+    return _prefixed(step, (), (Event.of(E.MENU_ENTERED, menu=menu_id),))
+
+
+def menu_step(tree: Tree, hotline: Hotline, place: Place,
+              notice: tuple[Utterance, ...] = ()) -> Step:
+    """A menu: its prompt, one line per option, then the repeat and back keys."""
+    talk = talk_for(tree, hotline, place.lang)
+    menu: Menu = tree.menus[place.target]
+    lines = [speech.text(talk.language, menu.prompt[place.lang], f"menu.{menu.id}")]
+    for key, option in menu.options.items():
+        label = speech.Part(option.label[place.lang], f"label.{menu.id}.{key}")
+        lines.append(talk.say("option", f"option.{menu.id}.{key}", label=label, key=talk.key(key)))
+    return Step(notice + tuple(lines) + talk.hints(), gather=gather_at(hotline, place))
+
+
+def talk_for(tree: Tree, hotline: Hotline, lang: str) -> Talk:
+    return Talk(tree, hotline, tree.languages[lang])
+
+
+def gather_at(hotline: Hotline, place: Place) -> Gather:
+    return Gather(action=dataclasses.replace(place, silence=0),
+                  on_silence=dataclasses.replace(place, silence=place.silence + 1),
+                  timeout=hotline.input.timeout)
+
+
+def _prefixed(step: Step, speech_first: tuple[Utterance, ...],
+              events: tuple[Event, ...]) -> Step:
+    """``step`` with more speech said before it and more events logged before its own."""
+    return dataclasses.replace(step, speech=speech_first + step.speech,
+                               events=events + step.events)
+
+
+def _sane(tree: Tree, place: Place) -> Place:
+    """Mend a place that does not fit the tree (stale or tampered URL) into a sane one."""
+    hotline = tree.hotlines.get(place.hotline) or tree.default_hotline
+    choose = Place(Kind.LANGUAGE, hotline.id, target="language")
+    if place.kind is Kind.LANGUAGE:
+        return dataclasses.replace(place, hotline=hotline.id, target="language")
+    if place.lang not in hotline.languages:
+        return choose
+    if place.kind is Kind.MENU:
+        if place.target in tree.menus:
+            return dataclasses.replace(place, hotline=hotline.id)
+        return Place(Kind.MENU, hotline.id, place.lang, hotline.start)
+    if place.target not in tree.services:
+        return Place(Kind.MENU, hotline.id, place.lang, hotline.start)
+    alts = tuple(a for a in place.alts if a in tree.services)
+    return dataclasses.replace(place, hotline=hotline.id, alts=alts)

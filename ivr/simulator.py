@@ -1,0 +1,114 @@
+"""Play a call through the real app, in-process, and tell what the caller hears.
+
+Nobody needs a phone to try a change: the simulator posts to the same
+webhooks Twilio would (signed, when the app has a token), at a chosen Japan
+time, pressing the given keys, and answers each ``<Dial>`` with a chosen
+outcome. The transcript says what is heard (text and language, or the
+recording) and where the call goes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+from flask import Flask
+from twilio.request_validator import RequestValidator
+
+SILENCE = "-"  # a key in the list that means: press nothing, let the wait time out
+BASE = "https://ivr.example/"
+CALL_SID = "CA" + "5" * 32
+MAX_STEPS = 200
+
+
+@dataclass
+class Call:
+    """A simulated call: when, to which number, which keys, how each dial ends."""
+
+    at: datetime
+    keys: list[str] = field(default_factory=list)
+    dial: list[str] = field(default_factory=lambda: ["completed"])
+    to: str = "+815000000000"
+    caller: str = "+819000000000"
+
+
+def run(app: Flask, call: Call) -> list[str]:
+    """Play ``call`` through ``app``; return the transcript, one line per event."""
+    app.extensions["ivr.clock"] = lambda: call.at
+    client = app.test_client()
+    token = app.config.get("TWILIO_AUTH_TOKEN")
+    keys, dials = list(call.keys), list(call.dial)
+    lines: list[str] = []
+    url, params = urljoin(BASE, "voice"), {}
+    for _ in range(MAX_STEPS):
+        response = _post(client, token, url, _form(call, params))
+        if response.status_code != 200:
+            lines.append(f"! HTTP {response.status_code}: {response.get_data(as_text=True)}")
+            break
+        url, params = _play(ET.fromstring(response.data), lines, keys, dials, url)
+        if url is None:
+            break
+    _post(client, token, urljoin(BASE, "voice/status"),
+          _form(call, {"CallStatus": "completed", "CallDuration": "60"}))
+    return lines
+
+
+def _form(call: Call, extra: dict[str, str]) -> dict[str, str]:
+    return {"CallSid": CALL_SID, "AccountSid": "AC" + "0" * 32, "From": call.caller,
+            "To": call.to, "Direction": "inbound", **extra}
+
+
+def _post(client, token: str | None, url: str, form: dict[str, str]):
+    headers = {}
+    if token:
+        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, form)
+    return client.post(url, data=form, headers=headers, base_url=BASE.rstrip("/"))
+
+
+def _play(root: ET.Element, lines: list[str], keys: list[str], dials: list[str],
+          url: str) -> tuple[str | None, dict[str, str]]:
+    """Follow one TwiML document; return the next URL and its parameters (or None)."""
+    for verb in root:
+        if verb.tag == "Gather":
+            lines.extend(_heard(list(verb)))
+            key = keys.pop(0) if keys else None
+            if key is None:
+                lines.append("(the caller hangs up)")
+                return None, {}
+            if key != SILENCE:
+                lines.append(f"presses {key}")
+                return urljoin(url, verb.get("action", "")), {"Digits": key}
+            lines.append(f"(silence for {verb.get('timeout', '5')} s)")
+        elif verb.tag in ("Say", "Play"):
+            lines.extend(_heard([verb]))
+        elif verb.tag == "Dial":
+            outcome = dials.pop(0) if dials else "completed"
+            number = verb.findtext("Number", "")
+            lines.append(f"-> dials {number} (rings {verb.get('timeout')} s, caller ID "
+                         f"{verb.get('callerId', 'none')}): {outcome}")
+            if verb.get("action"):
+                form = {"DialCallStatus": outcome,
+                        "DialCallDuration": "120" if outcome == "completed" else "0"}
+                return urljoin(url, verb.get("action")), form
+        elif verb.tag == "Redirect":
+            return urljoin(url, verb.text or ""), {}
+        elif verb.tag == "Hangup":
+            lines.append("-> the app hangs up")
+            return None, {}
+    lines.append("-> the TwiML ends: Twilio hangs up")
+    return None, {}
+
+
+def _heard(verbs: list[ET.Element]) -> Iterator[str]:
+    for verb in verbs:
+        if verb.tag == "Say":
+            yield f"[{verb.get('language')}] {''.join(verb.itertext()).strip()}"
+        elif verb.tag == "Play":
+            yield f"[recording] {verb.text}"
+
+
+def transcript(app: Flask, call: Call) -> str:
+    return "\n".join(run(app, call))

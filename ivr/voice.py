@@ -1,0 +1,158 @@
+"""The webhooks Twilio calls: signed requests in, TwiML out, never a 3xx or a 5xx.
+
+Views are thin: read the request, ask the engine for the next step, render
+it, hand the step's events to the call log. Whatever goes wrong inside a
+view, the caller gets the static fallback answer (emergency advice and a
+24 h line), never "an application error has occurred".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from ivr import engine, fallback, menus, signature, state
+from ivr.events import CallEvent, Event
+from ivr.events import Kind as E
+
+bp = Blueprint("voice", __name__, url_prefix="/voice")
+log = logging.getLogger(__name__)
+METHODS = ["GET", "POST"]  # Twilio posts; a number can be set to GET
+_SID = re.compile(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$")
+_NOT_KEYS = re.compile(r"[^0-9*#]")
+
+
+@bp.before_request
+def _signed() -> None:
+    signature.require(request)
+
+
+@bp.route("", methods=METHODS)
+@bp.route("/", methods=METHODS)
+def incoming() -> Response:
+    """A call comes in: greeting, emergency advice, language choice."""
+    loaded = menus.get(current_app).get()
+    if loaded is None:
+        return _fallback_answer()
+    dialled = _param("To", 32)
+    step = engine.start(loaded.tree, dialled)
+    hotline = loaded.tree.hotline_for(dialled).id
+    started = Event.of(E.CALL_STARTED, hotline=hotline, caller=_param("From", 32), to=dialled)
+    _record(hotline, (started, *step.events))
+    return _twiml(loaded.renderer.render(step, request.script_root, _audio_base()))
+
+
+@bp.route("/<kind>", methods=METHODS)
+@bp.route("/<kind>/<path:rest>", methods=METHODS)
+def step(kind: str, rest: str | None = None) -> Response:
+    """A key, a silence or a dial outcome at the place the URL names."""
+    loaded = menus.get(current_app).get()
+    if loaded is None:
+        return _fallback_answer()
+    place = state.from_url(kind if rest is None else "?", request.args)
+    step = engine.respond(loaded.tree, place, _digits(), now(), _param("DialCallStatus", 16),
+                          _number(_param("DialCallDuration", 8)))
+    if step.dial is not None and step.dial.caller_id is None:
+        # Twilio requires a number of the account as caller ID: the one that was dialled
+        step = dataclasses.replace(step, dial=dataclasses.replace(
+            step.dial, caller_id=_param("To", 32)))
+    hotline = place.hotline if place.hotline in loaded.tree.hotlines else \
+        loaded.tree.default_hotline.id
+    _record(hotline, step.events)
+    return _twiml(loaded.renderer.render(step, request.script_root, _audio_base()))
+
+
+@bp.route("/status", methods=METHODS)
+def status() -> Response:
+    """Twilio's status callback: closes the call's record (idempotent)."""
+    call_status = _param("CallStatus", 16) or "unknown"
+    event = Event.of(E.CALL_STATUS, status=call_status,
+                     duration=_number(_param("CallDuration", 8)))
+    _record(None, (event,), uid=f"status:{call_status}")
+    return _twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
+
+
+@bp.route("/fallback", methods=METHODS)
+def fallback_answer() -> Response:
+    """The number's Voice Fallback URL: works without menus and database."""
+    _record(None, (Event.of(E.FALLBACK_USED, error_code=_param("ErrorCode", 16),
+                            error_url=_param("ErrorUrl", 256)),))
+    return _fallback_answer()
+
+
+@bp.errorhandler(Exception)
+def _failed(exc: Exception) -> Response:
+    """Refusals (403, 413) stand; anything else answers with the fallback TwiML."""
+    if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
+        return Response(exc.description, exc.code, mimetype="text/plain")
+    log.exception("a voice step failed (call %s); answering with the fallback", _sid())
+    return _fallback_answer()
+
+
+def _fallback_answer() -> Response:
+    config = current_app.config
+    caller_id = config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32)
+    if caller_id and not caller_id.startswith("+"):
+        caller_id = None
+    return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
+
+
+def _twiml(text: str) -> Response:
+    return Response(text, 200, mimetype="text/xml")
+
+
+def now() -> datetime:
+    return current_app.extensions["ivr.clock"]()
+
+
+def _param(name: str, limit: int) -> str | None:
+    value = request.values.get(name)
+    return value[:limit] if value else None
+
+
+def _digits() -> str | None:
+    """The key pressed; garbage becomes '?' (an invalid key), absence None (silence)."""
+    raw = request.values.get("Digits")
+    if raw is None:
+        return None
+    return _NOT_KEYS.sub("", raw)[:8] or "?"
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _sid() -> str | None:
+    sid = request.values.get("CallSid", "")
+    return sid if _SID.match(sid) else None
+
+
+def _audio_base() -> str:
+    return current_app.config["IVR_AUDIO_BASE_URL"] or request.url_root + "audio/"
+
+
+def _record(hotline: str | None, events: Iterable[Event], uid: str | None = None) -> None:
+    """Hand the events to the call log, if there is one; never fails the call."""
+    calllog = current_app.extensions.get("calllog")
+    sid = _sid()
+    if calllog is None or sid is None:
+        return
+    at = now()
+    stamped = [CallEvent(f"{sid}:{uid}" if uid else uuid.uuid4().hex, sid, hotline or "",
+                         at, seq, event.kind, event.data) for seq, event in enumerate(events)]
+    try:
+        calllog.record(stamped)
+    except Exception:  # the log must never break a call
+        log.exception("call log failed to take %d events of call %s", len(stamped), sid)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault("ivr.clock", lambda: datetime.now(UTC))
+    app.register_blueprint(bp)
