@@ -17,21 +17,24 @@ log = logging.getLogger(__name__)
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then ``test_config``."""
-    app = Flask(__name__, instance_relative_config=True)
+    overrides = dict(test_config or {})
+    instance = overrides.pop("INSTANCE_PATH", None) or os.environ.get("IVR_INSTANCE_DIR") or None
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance) if instance else None)
     app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect
     app.config.update(settings.from_environ())
-    if test_config is not None:
-        app.config.update(test_config)
+    app.config.update(overrides)
     _finish_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from ivr import audio, cli, menus, voice
+    from ivr import audio, cli, health, menus, voice
 
     app.before_request(_warn_once)
 
     menus.init_app(app)
     voice.init_app(app)
     app.register_blueprint(audio.bp)
+    app.register_blueprint(health.bp)
     cli.init_app(app)
     return app
 

@@ -72,6 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
             "by `flask --app ivr calls purge`.", int),
     Setting("IVR_SPOOL_DIR", None, "Folder where call events wait while the database "
             "is unavailable. Default: instance/spool.", ),
+    Setting("IVR_INSTANCE_DIR", None, "Folder of the local SQLite database, the spool "
+            "and development secrets. Default: instance/ beside the ivr package."),
     Setting("IVR_DEV", False, "Development mode: relaxed cookies, a random secret key, "
             "the /dev/phone simulator page.", _bool),
 )

@@ -10,13 +10,15 @@ recording) and where the call goes.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
 from flask import Flask
 from twilio.request_validator import RequestValidator
+
+Transport = Callable[[str, dict[str, str]], tuple[int, bytes]]  # POST url+form -> status, body
 
 SILENCE = "-"  # a key in the list that means: press nothing, let the wait time out
 BASE = "https://ivr.example/"
@@ -36,36 +38,47 @@ class Call:
 
 
 def run(app: Flask, call: Call) -> list[str]:
-    """Play ``call`` through ``app``; return the transcript, one line per event."""
+    """Play ``call`` through ``app`` in-process, at ``call.at``; return the transcript."""
     app.extensions["ivr.clock"] = lambda: call.at
     client = app.test_client()
     token = app.config.get("TWILIO_AUTH_TOKEN")
+
+    def post(url: str, form: dict[str, str]) -> tuple[int, bytes]:
+        response = client.post(url, data=form, headers=sign(token, url, form),
+                               base_url=BASE.rstrip("/"))
+        return response.status_code, response.data
+
+    return play(post, call, BASE)
+
+
+def play(post: Transport, call: Call, base: str) -> list[str]:
+    """Play ``call`` against the webhooks under ``base`` through ``post``."""
     keys, dials = list(call.keys), list(call.dial)
     lines: list[str] = []
-    url, params = urljoin(BASE, "voice"), {}
+    url, params = urljoin(base, "voice"), {}
     for _ in range(MAX_STEPS):
-        response = _post(client, token, url, _form(call, params))
-        if response.status_code != 200:
-            lines.append(f"! HTTP {response.status_code}: {response.get_data(as_text=True)}")
+        status, body = post(url, _form(call, params))
+        if status != 200:
+            lines.append(f"! HTTP {status}: {body.decode(errors='replace')}")
             break
-        url, params = _play(ET.fromstring(response.data), lines, keys, dials, url)
+        url, params = _play(ET.fromstring(body), lines, keys, dials, url)
         if url is None:
             break
-    _post(client, token, urljoin(BASE, "voice/status"),
-          _form(call, {"CallStatus": "completed", "CallDuration": "60"}))
+    post(urljoin(base, "voice/status"),
+         _form(call, {"CallStatus": "completed", "CallDuration": "60"}))
     return lines
+
+
+def sign(token: str | None, url: str, form: dict[str, str]) -> dict[str, str]:
+    """The X-Twilio-Signature header Twilio would send, when there is a token."""
+    if not token:
+        return {}
+    return {"X-Twilio-Signature": RequestValidator(token).compute_signature(url, form)}
 
 
 def _form(call: Call, extra: dict[str, str]) -> dict[str, str]:
     return {"CallSid": CALL_SID, "AccountSid": "AC" + "0" * 32, "From": call.caller,
             "To": call.to, "Direction": "inbound", **extra}
-
-
-def _post(client, token: str | None, url: str, form: dict[str, str]):
-    headers = {}
-    if token:
-        headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, form)
-    return client.post(url, data=form, headers=headers, base_url=BASE.rstrip("/"))
 
 
 def _play(root: ET.Element, lines: list[str], keys: list[str], dials: list[str],

@@ -85,7 +85,9 @@ class Utterance:
 
     @property
     def text(self) -> str:
-        return "".join(part.text for part in self.parts)
+        """The sentence, its first letter a capital (a name may start it: "the police...")."""
+        whole = "".join(part.text for part in self.parts)
+        return whole[:1].upper() + whole[1:]
 
 
 Slot = Part | tuple[Part, ...]

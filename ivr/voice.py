@@ -79,7 +79,7 @@ def status() -> Response:
     return _twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
 
 
-@bp.route("/fallback", methods=METHODS)
+@bp.route("/fallback", methods=METHODS, endpoint="fallback")
 def fallback_answer() -> Response:
     """The number's Voice Fallback URL: works without menus and database."""
     _record(None, (Event.of(E.FALLBACK_USED, error_code=_param("ErrorCode", 16),

@@ -1,0 +1,76 @@
+"""Only Twilio drives calls: X-Twilio-Signature on every /voice route."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SID, twiml
+from twilio.request_validator import RequestValidator
+
+TOKEN = "test-auth-token-0123456789abcdef"
+FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
+
+
+def signed(url: str, form: dict[str, str], token: str = TOKEN) -> dict[str, str]:
+    return {"X-Twilio-Signature": RequestValidator(token).compute_signature(url, form)}
+
+
+@pytest.fixture
+def client(make_app):
+    return make_app(TWILIO_AUTH_TOKEN=TOKEN, IVR_ALLOW_UNSIGNED=False).test_client()
+
+
+@pytest.mark.parametrize("path", ["/voice", "/voice/menu?h=main&l=en&t=main", "/voice/status",
+                                  "/voice/fallback"])
+def test_a_valid_signature_is_served(client, path):
+    url = "http://localhost" + path
+    response = client.post(path, data=FORM, headers=signed(url, FORM))
+    twiml(response)
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"X-Twilio-Signature": ""}, {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+    signed("http://localhost/voice", FORM, token="another-token"),
+    signed("http://localhost/voice/other", FORM),
+])
+def test_a_missing_or_wrong_signature_is_refused_with_403(client, headers):
+    response = client.post("/voice", data=FORM, headers=headers)
+    assert response.status_code == 403
+    assert response.get_data(as_text=True) == "invalid or missing X-Twilio-Signature"
+
+
+def test_tampered_parameters_break_the_signature(client):
+    headers = signed("http://localhost/voice/menu?h=main&l=en&t=main", {**FORM, "Digits": "1"})
+    response = client.post("/voice/menu?h=main&l=en&t=main", data={**FORM, "Digits": "4"},
+                           headers=headers)
+    assert response.status_code == 403
+
+
+def test_a_get_request_is_signed_over_its_url(client):
+    path = "/voice/menu?h=main&l=en&t=main&CallSid=" + SID + "&From=%2B819012345678"
+    response = client.get(path, headers=signed("http://localhost" + path, {}))
+    twiml(response)
+
+
+def test_behind_a_tls_proxy_the_public_https_url_is_checked(make_app):
+    app = make_app(TWILIO_AUTH_TOKEN=TOKEN, IVR_ALLOW_UNSIGNED=False, IVR_PROXY_HOPS=1)
+    client = app.test_client()
+    proxy = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hotline.example.org"}
+    good = signed("https://hotline.example.org/voice", FORM)
+    twiml(client.post("/voice", data=FORM, headers={**proxy, **good}))
+    inner = signed("http://localhost/voice", FORM)
+    assert client.post("/voice", data=FORM, headers={**proxy, **inner}).status_code == 403
+
+
+def test_without_a_token_calls_are_refused_unless_development_allows_them(make_app):
+    strict = make_app(TWILIO_AUTH_TOKEN=None, IVR_ALLOW_UNSIGNED=False).test_client()
+    refused = strict.post("/voice", data=FORM)
+    assert refused.status_code == 403
+    assert "TWILIO_AUTH_TOKEN is not set" in refused.get_data(as_text=True)
+    # the fallback answer stays available: it only gives advice and a 24 h line
+    assert twiml(strict.post("/voice/fallback", data=FORM)).find("Dial") is not None
+    relaxed = make_app(TWILIO_AUTH_TOKEN=None, IVR_ALLOW_UNSIGNED=True).test_client()
+    assert twiml(relaxed.post("/voice", data=FORM)).find("Gather") is not None
+
+
+def test_staff_and_audio_routes_are_not_voice_routes(client):
+    assert client.get("/audio/en/missing.wav").status_code == 404
