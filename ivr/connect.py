@@ -162,6 +162,9 @@ def closed_sentences(talk: Talk, service: Service, status: Status,
     name = talk.service(service.id)
     if status.open:
         return (talk.say("open_now", service=name),)
+    if status.why is Why.UNKNOWN:  # nothing about this schedule can be trusted
+        return (talk.say("closed", service=name), talk.say("closed_unknown"),
+                talk.say("opens_unknown"))
     local = now.astimezone(zone(service.schedule.timezone))
     return (talk.say("closed", service=name), _reason(talk, status, local),
             _opens(talk, status, local))

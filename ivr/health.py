@@ -17,5 +17,5 @@ def healthz() -> ResponseReturnValue:
     loaded = holder.get()
     body = {"status": "ok" if loaded else "degraded",
             "menus": loaded.tree.version[:12] if loaded else None,
-            "menu_errors": len(holder.problems)}
+            "menu_errors": sum(p.level == "error" for p in holder.problems)}
     return jsonify(body)
