@@ -24,14 +24,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect
     app.config.update(settings.from_environ())
     app.config.update(overrides)
-    _finish_config(app)
     os.makedirs(app.instance_path, exist_ok=True)
+    _finish_config(app)
 
-    from ivr import audio, cli, health, menus, voice
+    from ivr import audio, calllog, cli, health, menus, voice
 
     app.before_request(_warn_once)
 
     menus.init_app(app)
+    calllog.init_app(app)
     voice.init_app(app)
     app.register_blueprint(audio.bp)
     app.register_blueprint(health.bp)
@@ -45,9 +46,13 @@ def _finish_config(app: Flask) -> None:
     warnings = app.extensions.setdefault("ivr.config_warnings", [])
     config["MAX_CONTENT_LENGTH"] = config["IVR_MAX_REQUEST_BYTES"]
     if not config.get("SECRET_KEY"):
-        if not (config["IVR_DEV"] or config.get("TESTING")):
-            warnings.append("SECRET_KEY is not set: staff sessions end when the process restarts")
-        config["SECRET_KEY"] = secrets.token_hex(32)
+        if config["IVR_DEV"]:
+            config["SECRET_KEY"] = _dev_secret(app.instance_path)
+        else:
+            if not config.get("TESTING"):
+                warnings.append("SECRET_KEY is not set: staff sessions end when the process "
+                                "restarts")
+            config["SECRET_KEY"] = secrets.token_hex(32)
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "ivr.sqlite3")
     config["DATABASE_URL"] = settings.database_url(config["DATABASE_URL"])
@@ -62,6 +67,16 @@ def _finish_config(app: Flask) -> None:
     if not config["TWILIO_AUTH_TOKEN"] and not config["IVR_ALLOW_UNSIGNED"]:
         warnings.append("TWILIO_AUTH_TOKEN is not set and IVR_ALLOW_UNSIGNED is off: "
                         "calls are refused (403) except the static fallback answer")
+
+
+def _dev_secret(instance_path: str) -> str:
+    """A secret key kept in the instance folder, so local sessions survive a restart."""
+    path = os.path.join(instance_path, "dev-secret-key")
+    if not os.path.exists(path):
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_hex(32))
+    with open(path, encoding="ascii") as handle:
+        return handle.read().strip()
 
 
 def _warn_once() -> None:
