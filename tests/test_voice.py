@@ -259,3 +259,13 @@ def test_a_recording_replaces_the_spoken_prompt(make_app, tmp_path):
         assert cached.status_code == 304
     assert client.get("/audio/../requirements.txt").status_code == 404
     assert client.get("/audio/..%2F..%2Fmenus/hotline.yaml").status_code == 404
+
+
+def test_the_browser_phone_exists_only_in_development(make_app):
+    assert make_app().test_client().get("/dev/phone").status_code == 404
+    client = make_app(IVR_DEV=True).test_client()
+    page = client.get("/dev/phone?at=2026-11-24T12:45&keys=1,4&dial=completed")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "<li class=\"key\">presses 4</li>" in text
+    assert "[en-US] It is closed for the lunch break." in text
