@@ -27,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _finish_config(app)
 
-    from ivr import audio, calllog, cli, health, menus, voice
+    from ivr import audio, calllog, cli, devphone, health, menus, voice
 
     app.before_request(_warn_once)
 
@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     voice.init_app(app)
     app.register_blueprint(audio.bp)
     app.register_blueprint(health.bp)
+    devphone.init_app(app)
     cli.init_app(app)
     return app
 

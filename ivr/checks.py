@@ -35,8 +35,8 @@ def _spoken_languages(tree: Tree, report: Report) -> list[str]:
     for hotline in tree.hotlines.values():
         for code in hotline.languages:
             if code not in tree.languages:
-                report.at(("hotlines", hotline.id), f"hotline '{hotline.id}': language "
-                          f"'{code}' is not defined{did_you_mean(code, tree.languages)}")
+                report.at(("hotlines", hotline.id, "languages"), f"hotline '{hotline.id}': "
+                          f"language '{code}' is not defined{did_you_mean(code, tree.languages)}")
             elif code not in spoken:
                 spoken.append(code)
     return spoken
@@ -47,50 +47,68 @@ def _check_hotlines(tree: Tree, report: Report) -> None:
     for hotline in tree.hotlines.values():
         where = ("hotlines", hotline.id)
         if hotline.start not in tree.menus:
-            report.at(where, f"hotline '{hotline.id}': start menu '{hotline.start}' does not "
-                      f"exist{did_you_mean(hotline.start, tree.menus)}")
+            report.at((*where, "start"), f"hotline '{hotline.id}': start menu "
+                      f"'{hotline.start}' does not exist{did_you_mean(hotline.start, tree.menus)}")
         if len(hotline.languages) > MAX_LANGUAGES:
-            report.at(where, f"hotline '{hotline.id}' has {len(hotline.languages)} languages; "
-                      f"the language choice has room for {MAX_LANGUAGES}")
-        for number in hotline.numbers:
+            report.at((*where, "languages"), f"hotline '{hotline.id}' has "
+                      f"{len(hotline.languages)} languages; the language choice has room for "
+                      f"{MAX_LANGUAGES}")
+        for n, number in enumerate(hotline.numbers, start=1):
             if number in owners:
-                report.at(where, f"hotline '{hotline.id}': the number {number} also belongs "
-                          f"to hotline '{owners[number]}'")
+                report.at((*where, "numbers", str(n)), f"hotline '{hotline.id}': the number "
+                          f"{number} also belongs to hotline '{owners[number]}'")
             owners[number] = hotline.id
     defaults = [h.id for h in tree.hotlines.values() if h.default]
     if len(defaults) > 1:
-        report.at(("hotlines", defaults[1]), f"hotlines {', '.join(defaults)} are all "
+        report.at(("hotlines", defaults[1], "default"), f"hotlines {', '.join(defaults)} are all "
                   "'default: true'; only one can answer numbers no hotline lists")
 
 
 def _check_services(tree: Tree, report: Report, spoken: list[str]) -> None:
     for service in tree.services.values():
         where = ("services", service.id)
-        _texts(report, where, f"service '{service.id}' name", service.name, spoken, tree)
-        for other in service.alternatives:
+        _texts(report, (*where, "name"), f"service '{service.id}' name", service.name, spoken,
+               tree)
+        for n, other in enumerate(service.alternatives, start=1):
             if other == service.id:
-                report.at(where, f"service '{service.id}' lists itself as an alternative")
+                report.at((*where, "alternatives", str(n)),
+                          f"service '{service.id}' lists itself as an alternative")
             elif other not in tree.services:
-                report.at(where, f"service '{service.id}': alternative '{other}' does not "
-                          f"exist{did_you_mean(other, tree.services)}")
-        for cause in (*service.schedule.overrides, *_closures(service.schedule.calendars)):
-            if cause.label:
-                _texts(report, where, f"service '{service.id}': reason of {cause.key}",
-                       cause.label, spoken, tree)
+                report.at((*where, "alternatives", str(n)), f"service '{service.id}': "
+                          f"alternative '{other}' does not exist"
+                          f"{did_you_mean(other, tree.services)}")
+        _reasons(report, where, f"service '{service.id}'", "overrides",
+                 service.schedule.overrides, spoken, tree)
+    _check_calendars(tree, report, spoken)
 
 
-def _closures(calendars: Iterable) -> list:
-    return [c for calendar in calendars for c in (*calendar.closures, *calendar.yearly)]
+def _check_calendars(tree: Tree, report: Report, spoken: list[str]) -> None:
+    """The reasons of every calendar a service uses, once per calendar."""
+    calendars = {c.id: c for s in tree.services.values() for c in s.schedule.calendars}
+    for calendar in calendars.values():
+        where, what = ("calendars", calendar.id), f"calendar '{calendar.id}'"
+        _reasons(report, where, what, "yearly", calendar.yearly, spoken, tree)
+        _reasons(report, where, what, "closures", calendar.closures, spoken, tree)
+
+
+def _reasons(report: Report, where: tuple[str, ...], what: str, key: str, causes: Iterable,
+             spoken: list[str], tree: Tree) -> None:
+    """Each reason callers hear for a closure or an override, in every language."""
+    for n, cause in enumerate(causes, start=1):
+        if cause.label:
+            _texts(report, (*where, key, str(n), "reason"), f"{what}, {key} item {n}: reason",
+                   cause.label, spoken, tree)
 
 
 def _check_menus(tree: Tree, report: Report, spoken: list[str]) -> None:
     reached = _reached(tree)
     for menu in tree.menus.values():
         where = ("menus", menu.id)
-        _texts(report, where, f"menu '{menu.id}' prompt", menu.prompt, spoken, tree)
+        _texts(report, (*where, "prompt"), f"menu '{menu.id}' prompt", menu.prompt, spoken,
+               tree)
         if menu.back is not None and menu.back not in tree.menus:
-            report.at(where, f"menu '{menu.id}': back goes to menu '{menu.back}', which does "
-                      f"not exist{did_you_mean(menu.back, tree.menus)}")
+            report.at((*where, "back"), f"menu '{menu.id}': back goes to menu '{menu.back}', "
+                      f"which does not exist{did_you_mean(menu.back, tree.menus)}")
         for option in menu.options.values():
             _check_option(tree, report, menu, option, spoken)
         if menu.id not in reached:
@@ -100,23 +118,25 @@ def _check_menus(tree: Tree, report: Report, spoken: list[str]) -> None:
         for menu_id in _reached(tree, [hotline.start]):
             for key in (hotline.keys.repeat, hotline.keys.back):
                 if key in tree.menus[menu_id].options:
-                    report.at(("menus", menu_id), f"menu '{menu_id}': key '{key}' is reserved "
-                              f"for {'repeat' if key == hotline.keys.repeat else 'back'} in "
-                              f"hotline '{hotline.id}'; choose another key")
+                    use = "repeat" if key == hotline.keys.repeat else "back"
+                    report.at(("menus", menu_id, "options", key), f"menu '{menu_id}': key "
+                              f"'{key}' is reserved for {use} in hotline '{hotline.id}'; "
+                              "choose another key")
 
 
 def _check_option(tree: Tree, report: Report, menu: Menu, option, spoken: list[str]) -> None:
     what = f"menu '{menu.id}', option '{option.key}'"
-    where = ("menus", menu.id)
-    _texts(report, where, f"{what} label", option.label, spoken, tree)
+    where = ("menus", menu.id, "options", option.key)
+    _texts(report, (*where, "label"), f"{what} label", option.label, spoken, tree)
     table = {Action.MENU: tree.menus, Action.CONNECT: tree.services, Action.TELL: tree.services}
     if option.action in table and option.target not in table[option.action]:
         kind = "menu" if option.action is Action.MENU else "service"
-        report.at(where, f"{what}: goes to {kind} '{option.target}', which does not exist"
-                  f"{did_you_mean(option.target, table[option.action])}")
+        report.at((*where, option.action.value), f"{what}: goes to {kind} '{option.target}', "
+                  f"which does not exist{did_you_mean(option.target, table[option.action])}")
     elif option.action is Action.CONNECT and tree.services[option.target].dial is None:
-        report.at(where, f"{what}: service '{option.target}' has no number Twilio can dial; "
-                  "callers will hear its number (use 'tell' to say so plainly)", "warning")
+        report.at((*where, "connect"), f"{what}: service '{option.target}' has no number "
+                  "Twilio can dial; callers will hear its number (use 'tell' to say so plainly)",
+                  "warning")
 
 
 def _texts(report: Report, where: tuple[str, ...], what: str, texts: Mapping[str, str],
@@ -126,7 +146,7 @@ def _texts(report: Report, where: tuple[str, ...], what: str, texts: Mapping[str
         report.at(where, f"{what} has no text in {', '.join(missing)}")
     for code in texts:
         if code not in tree.languages:
-            report.at(where, f"{what} has text in '{code}', which is not a language of "
+            report.at((*where, code), f"{what} has text in '{code}', which is not a language of "
                       f"the menus{did_you_mean(code, tree.languages)}")
 
 

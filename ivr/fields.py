@@ -26,6 +26,7 @@ KEYS = frozenset("0123456789*#")
 UNDIALLABLE = {PhoneNumberType.UAN: "a 0570 Navi Dial number",
                PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
                PhoneNumberType.SHARED_COST: "a shared-cost number"}
+_SHORT_CODE = re.compile(r"^(\+81)?#?\d{3,4}$")  # 110, 119, #9110, +81110
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -115,12 +116,16 @@ def e164(raw: Any) -> str:
 
 
 def why_undiallable(value: str) -> str | None:
-    """Why Twilio cannot dial ``value`` (a short code, a 0570 number...), or None."""
-    digits = value.lstrip("+")
-    if not value.startswith("+") or (value.startswith("+81") and len(digits) <= 6):
+    """Why Twilio cannot dial ``value`` (a short code, a 0570 number...), or None.
+
+    Written as staff know them too (110, #9110, 0570-078377): such a number is
+    told, not dialled, so it must not be refused as "not E.164" first.
+    """
+    compact = re.sub(r"[\s().-]", "", value)
+    if _SHORT_CODE.match(compact):
         return "a short code (like 110, 119 or #9110)"
     try:
-        number = phonenumbers.parse(value, None)
+        number = phonenumbers.parse(compact, "JP")
     except phonenumbers.NumberParseException:
         return None
     return UNDIALLABLE.get(phonenumbers.number_type(number))

@@ -34,7 +34,8 @@ class Problem:
     level: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.level}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line else self.file  # a recording has no line
+        return f"{where}: {self.level}: {self.message}"
 
 
 class Invalid(ValueError):
@@ -59,8 +60,21 @@ class Report:
         self.problems.append(Problem(file, line, message, "warning"))
 
     def at(self, path: tuple[str, ...], message: str, level: str = "error") -> None:
+        """Report at the most precise place known of ``path`` (a key, else its parents)."""
+        while len(path) > 1 and path not in self.places:
+            path = path[:-1]
         file, line = self.places.get(path, ("?", 0))
         self.problems.append(Problem(file, line, message, level))
+
+    def locate(self, path: tuple[str, ...], file: str, node: Any, line: int) -> None:
+        """Remember where ``path`` and every key and list item under it were written."""
+        self.places[path] = (file, line)
+        if isinstance(node, LocatedMap):
+            for key, value in node.items():
+                self.locate((*path, key), file, value, node.lines[key])
+        elif isinstance(node, LocatedList):
+            for n, (item, item_line) in enumerate(zip(node, node.lines, strict=True), start=1):
+                self.locate((*path, str(n)), file, item, item_line)
 
     @property
     def errors(self) -> list[Problem]:
@@ -92,12 +106,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 class Section:
     """Reads the keys of one YAML mapping and reports missing, bad and unknown ones."""
 
-    def __init__(self, report: Report, file: str, node: LocatedMap, what: str) -> None:
+    def __init__(self, report: Report, file: str, node: LocatedMap, what: str,
+                 line: int | None = None) -> None:
         self.report, self.file, self.node, self.what = report, file, node, what
+        self.key_line = line or node.line  # the line of the key this mapping is written under
         self.used: set[str] = set()
 
     def line(self, key: str | None = None) -> int:
-        return self.node.lines.get(key, self.node.line) if key else self.node.line
+        return self.node.lines.get(key, self.key_line) if key else self.key_line
 
     def error(self, key: str | None, message: str) -> None:
         self.report.error(self.file, self.line(key), f"{self.what}: {message}")
@@ -133,7 +149,8 @@ class Section:
         if not isinstance(node, LocatedMap):
             self.error(key, f"'{key}' must be a list of 'name: value' lines")
             return None
-        return Section(self.report, self.file, node, what or f"{self.what}, {key}")
+        return Section(self.report, self.file, node, what or f"{self.what}, {key}",
+                       self.line(key))
 
     def done(self, known: Iterable[str]) -> None:
         """Report every key that is not one of ``known``."""

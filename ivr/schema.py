@@ -43,7 +43,8 @@ def build(definitions: list[Definition], report: Report, recordings: dict[tuple[
         section = _section(definition, report)
         if section is None:
             continue
-        report.places[(definition.section, definition.id)] = (definition.file, definition.line)
+        report.locate((definition.section, definition.id), definition.file, definition.node,
+                      definition.line)
         value = BUILDERS[definition.section](definition.id, section, built)
         section.done(KNOWN[definition.section])
         if value is not None:
@@ -70,7 +71,7 @@ def _section(definition: Definition, report: Report) -> Section | None:
         report.error(definition.file, definition.line, f"{what} must list its settings, "
                      "one 'name: value' per line, indented under it")
         return None
-    return Section(report, definition.file, definition.node, what)
+    return Section(report, definition.file, definition.node, what, definition.line)
 
 
 def _language(code: str, s: Section, built: dict) -> Language | None:
@@ -207,7 +208,7 @@ def _each(s: Section, key: str, make, known: tuple[str, ...]) -> list[Any]:
         if not isinstance(node, LocatedMap):
             s.report.error(s.file, line, f"{s.what}: each item of '{key}' must be settings")
             continue
-        item = Section(s.report, s.file, node, f"{s.what}, {key} item {n}")
+        item = Section(s.report, s.file, node, f"{s.what}, {key} item {n}", line)
         before = len(s.report.errors)
         value = make(item, n)
         item.done(known)
@@ -222,15 +223,14 @@ def _service(sid: str, s: Section, built: dict) -> Service | None:
     overrides = tuple(_each(s, "overrides", lambda c, n: _override(sid, c, n, zone or "Asia/Tokyo"),
                             ("state", "from", "until", "reason")))
     calendar_ids = s.take("closed_on", fields.id_list, ())
-    dial = s.take("dial", fields.e164, None)
-    if dial is not None and fields.why_undiallable(dial):
-        s.warning("dial", f"'{dial}' is {fields.why_undiallable(dial)}, which Twilio cannot "
-                  "dial: callers will hear the number instead")
-        dial = None
+    dial, told = _dial(s)
     number = s.take("number", fields.text, None)
-    if dial is None and number is None and not s.has("dial"):
+    if number is None and not s.has("dial"):
         s.error(None, "give 'dial' (a number Twilio can call) or 'number' (a number "
                 "to read out), or both")
+    elif number is None and told:
+        s.error("dial", "Twilio cannot dial it, so give 'number': the number callers hear "
+                "and can dial themselves")
     calendars = _calendars(s, calendar_ids or (), built["calendars"])
     service = Service(
         sid, s.take("name", fields.texts), dial, number,
@@ -239,6 +239,18 @@ def _service(sid: str, s: Section, built: dict) -> Service | None:
         s.take("ring_seconds", fields.whole_number(5, 120), 30),
         _source(s), s.take("languages", _codes, ()), s.take("caller_id", fields.e164, None))
     return service if None not in (service.name, service.schedule, service.source) else None
+
+
+def _dial(s: Section) -> tuple[str | None, bool]:
+    """The number Twilio dials, and whether 'dial' names one it cannot (0570, 110)."""
+    raw = s.node.get("dial")
+    why = fields.why_undiallable(raw) if isinstance(raw, str) else None
+    if why is None:
+        return s.take("dial", fields.e164, None), False
+    s.used.add("dial")
+    s.warning("dial", f"'{raw.strip()}' is {why}, which Twilio cannot dial: callers will "
+              "hear the number instead")
+    return None, True
 
 
 def _calendars(s: Section, ids: tuple[str, ...], known: dict[str, Calendar]) -> tuple:
@@ -313,7 +325,8 @@ def _option(mid: str, key: str, options: Section) -> Option | None:
     try:
         fields.key(key)
     except Invalid as exc:
-        options.error(key, f"option '{key}': {exc}")
+        options.report.error(options.file, options.line(key), f"menu '{mid}', option '{key}': "
+                             f"{exc}")
         return None
     s = options.child(key, f"menu '{mid}', option '{key}'")
     if s is None:
