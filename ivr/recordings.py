@@ -42,8 +42,8 @@ def pieces(tree: Tree, language: Language) -> list[str]:
     names += [f"weekday.{day}" for day in speech.DAY_KEYS]
     names += [f"month.{m}" for m in range(1, 13)] + [f"day.{d}" for d in range(1, 32)]
     names += [f"key.{k}" for k in "1234"] + [f"time.{t}" for t in _times(tree)]
-    names += sorted({f"digit.{d}" for s in tree.services.values() for d in (s.number or "")
-                     if d.isdigit()})
+    names += sorted({speech.digits(language, c)[0].key for s in tree.services.values()
+                     for c in (s.number or "") if c.isdigit() or c in "*#"})
     for service in tree.services.values():
         schedule = service.schedule
         causes = [*schedule.overrides, *(c for cal in schedule.calendars

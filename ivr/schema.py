@@ -12,7 +12,7 @@ from typing import Any
 
 import holidays
 
-from ivr import fields, speech, voices
+from ivr import fields, languages
 from ivr.hours import Calendar, Closure, Override, Schedule, YearlyClosure
 from ivr.loader import Definition, Invalid, Report, Section, did_you_mean
 from ivr.tree import (
@@ -20,13 +20,11 @@ from ivr.tree import (
     Hotline,
     Input,
     Keys,
-    Language,
     Menu,
     Option,
     Service,
     Source,
     Tree,
-    Voice,
     frozen_map,
 )
 from ivr.yamlsource import LocatedList, LocatedMap
@@ -72,99 +70,6 @@ def _section(definition: Definition, report: Report) -> Section | None:
                      "one 'name: value' per line, indented under it")
         return None
     return Section(report, definition.file, definition.node, what, definition.line)
-
-
-def _language(code: str, s: Section, built: dict) -> Language | None:
-    voice = _voice(s)
-    phrases = _phrases(s)
-    weekdays = s.take("weekdays", _names(7, "weekdays, Monday first"))
-    months = s.take("months", _names(12, "months, January first"))
-    key_names = s.take("keys", fields.texts, {})
-    digits = s.child("digits")
-    separators = (", ", ". ")
-    if digits is not None:
-        separators = (digits.take("separator", str, ", "), digits.take("group", str, ". "))
-        digits.done(("separator", "group"))
-    name = s.take("name", fields.text)
-    if None in (voice, phrases, weekdays, months, name):
-        return None
-    return Language(code, name, voice, frozen_map(phrases), weekdays, months,
-                    frozen_map(key_names or {}), *separators)
-
-
-def _voice(s: Section) -> Voice | None:
-    if s.node.get("say") in ("none", "no"):
-        s.used.add("say")
-        return Voice(None)
-    say = s.child("say")
-    if say is None:
-        if not s.has("say"):
-            s.error(None, "'say' is missing: give its Twilio voice, or 'say: none' to use "
-                    "recordings only")
-        return None
-    language, voice = say.take("language", fields.text), say.take("voice", fields.text, None)
-    rate = say.take("rate", _rate, None)
-    say.done(("language", "voice", "rate"))
-    if language is None:
-        return None
-    problem = voices.check(language, voice)
-    if problem:
-        say.error("voice" if voice and language in voices.languages() else "language", problem)
-        return None
-    return Voice(language, voice, rate)
-
-
-def _rate(raw: Any) -> str:
-    value = fields.text(raw)
-    if value.endswith("%") and value[:-1].isdigit() and 50 <= int(value[:-1]) <= 200:
-        return value
-    if value in {"x-slow", "slow", "medium", "fast"}:
-        return value
-    raise Invalid(f"'{value}' is not a speaking rate: write a percentage such as 90%")
-
-
-def _phrases(s: Section) -> dict[str, str] | None:
-    phrases = s.take("phrases", fields.exact_texts)
-    if phrases is None:
-        return None
-    node, ok = s.node["phrases"], True
-    for name, template in phrases.items():
-        if name not in speech.PHRASES:
-            s.report.error(s.file, node.lines[name], f"{s.what}: unknown phrase '{name}'"
-                           f"{did_you_mean(name, speech.PHRASES)}")
-            ok = False
-        elif not _slots_ok(s, name, template, node.lines[name]):
-            ok = False
-    missing = [name for name in speech.PHRASES if name not in phrases]
-    if missing:
-        s.error("phrases", f"phrases missing: {', '.join(missing)} (copy them from another "
-                "language's file and translate them)")
-    return phrases if ok and not missing else None
-
-
-def _slots_ok(s: Section, name: str, template: str, line: int) -> bool:
-    allowed = speech.PHRASES[name]
-    try:
-        used = speech.template_slots(template)
-    except ValueError as exc:
-        s.report.error(s.file, line, f"{s.what}: phrase '{name}' has a stray brace ({exc}); "
-                       "braces only go around a slot, e.g. {service}")
-        return False
-    for slot in used:
-        if slot not in allowed:
-            can = ", ".join("{" + a + "}" for a in allowed) or "no slots"
-            s.report.error(s.file, line, f"{s.what}: phrase '{name}' uses {{{slot}}}, which "
-                           f"it does not have; it can use {can}")
-            return False
-    return True
-
-
-def _names(count: int, what: str):
-    def parse(raw: Any) -> tuple[str, ...]:
-        if not isinstance(raw, LocatedList) or len(raw) != count:
-            raise Invalid(f"must list the {count} {what}")
-        return tuple(fields.text(item) for item in raw)
-    return parse
 
 
 def _calendar(cid: str, s: Section, built: dict) -> Calendar | None:
@@ -389,7 +294,7 @@ def _input(s: Section | None) -> Input | None:
     return None if None in (value.timeout, value.silence_retries, value.invalid_retries) else value
 
 
-BUILDERS = {"languages": _language, "calendars": _calendar, "services": _service,
+BUILDERS = {"languages": languages.build, "calendars": _calendar, "services": _service,
             "menus": _menu, "hotlines": _hotline}
 KNOWN = {
     "languages": ("name", "say", "phrases", "weekdays", "months", "keys", "digits"),

@@ -143,16 +143,17 @@ def weekday(language: Language, index: int) -> Part:
 
 
 def digits(language: Language, number: str) -> tuple[Part, ...]:
-    """A phone number digit by digit, groups apart, so it can be written down."""
+    """A phone number key by key, groups apart, so it can be written down ("#9110" too)."""
     parts: list[Part] = []
-    groups = [g for g in "".join(c if c.isdigit() else " " for c in number).split() if g]
+    groups = "".join(c if c.isdigit() or c in "*#" else " " for c in number).split()
     for group_index, group in enumerate(groups):
         if group_index:
             parts.append(Part(language.group_separator, None))
-        for digit_index, digit in enumerate(group):
-            if digit_index:
+        for index, char in enumerate(group):
+            if index:
                 parts.append(Part(language.digit_separator, None))
-            parts.append(Part(digit, f"digit.{digit}"))
+            spoken = Part(char, f"digit.{char}") if char.isdigit() else key_name(language, char)
+            parts.append(spoken)
     return tuple(parts)
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ivr"
-CORE = ("tree", "hours", "yamlsource", "loader", "fields", "schema", "checks", "recordings",
-        "voices", "speech", "engine", "connect", "state", "events")
+CORE = ("tree", "hours", "yamlsource", "loader", "fields", "schema", "languages", "checks",
+        "recordings", "voices", "speech", "engine", "connect", "state", "events")
 FORBIDDEN = ("flask", "werkzeug", "sqlalchemy", "twilio")
 CLOCK_CALLS = {"now", "utcnow", "today"}  # datetime.now(), date.today()...
 TIME_CALLS = {"time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "localtime",
