@@ -1,0 +1,117 @@
+"""Engines and migrations of the call log, the same code for SQLite and PostgreSQL.
+
+SQLite connections use WAL (staff reads never block the log's writes) and a
+busy timeout; PostgreSQL ones a connect timeout, so a database that is down
+fails fast instead of hanging the writer. Neither parameters nor result rows
+appear in SQLAlchemy's logs or exception messages: they may hold caller data.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, make_url
+
+from ivr import config
+
+MIGRATIONS = "ivr.calllog:migrations"
+LOGGING_NAME = "calllog"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """Return the database file of a SQLite file URL, None for any other URL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_engine(url: str, *, busy_timeout: float = 5.0) -> Engine:
+    """Return an engine for ``url`` set up for the call log (WAL, timeouts, nothing logged).
+
+    Any of the URL forms hosting providers hand out works (postgres://...).
+    """
+    url = config.database_url(url)
+    logging.getLogger(f"sqlalchemy.engine.Engine.{LOGGING_NAME}").addFilter(_without_rows)
+    options: dict[str, Any] = {"hide_parameters": True, "logging_name": LOGGING_NAME}
+    if make_url(url).get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True, **options,
+                                connect_args={"connect_timeout": max(1, round(busy_timeout))})
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout}, **options)
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _without_rows(record: logging.LogRecord) -> bool:
+    """Drop SQLAlchemy's debug lines of result rows: they may hold caller data."""
+    return record.msg != "Row %r"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Turn on WAL and foreign keys on every new SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def insert(connection: sa.Connection, table: sa.Table) -> Any:
+    """Return the dialect's INSERT for ``table``: both have ``on_conflict_do_*``."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def alembic_config(connection: sa.Connection | None = None) -> Config:
+    """Return the Alembic configuration, in code: no alembic.ini is needed."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create the call log's tables, or bring them up to ``revision``; a no-op when there."""
+    with _migration_lock(engine), engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the revision the database is at, None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """Return the newest revision the code knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations of one SQLite file across processes (workers start together)."""
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".migrate-lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

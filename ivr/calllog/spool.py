@@ -1,0 +1,141 @@
+"""Spool files: where call events wait, one JSON line each, until the database has them.
+
+Each process appends to a file of its own and holds an exclusive ``flock`` on
+it for as long as it lives; the kernel drops the lock when the process dies,
+so a spool file whose lock can be taken is an orphan that any other process
+may drain and delete. Lines are redacted events (see ``privacy``), never raw
+caller numbers unless the operator keeps full numbers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from ivr.events import CallEvent, Kind
+
+SUFFIX = ".jsonl"
+
+
+def encode(event: CallEvent) -> bytes:
+    """Return the event as one spool line (JSON, newline-terminated)."""
+    record = {"uid": event.uid, "call_sid": event.call_sid, "hotline": event.hotline,
+              "at": event.at.isoformat(), "seq": event.seq, "kind": str(event.kind),
+              "data": dict(event.data)}
+    return json.dumps(record, default=str, ensure_ascii=True).encode() + b"\n"
+
+
+def decode(line: bytes) -> CallEvent:
+    """Return the event of one spool line; ValueError (or KeyError) when it is damaged."""
+    record = json.loads(line)
+    return CallEvent(uid=record["uid"], call_sid=record["call_sid"], hotline=record["hotline"],
+                     at=datetime.fromisoformat(record["at"]), seq=int(record["seq"]),
+                     kind=Kind(record["kind"]), data=record["data"])
+
+
+def _complete_lines(chunk: bytes) -> list[bytes]:
+    """Return the newline-terminated lines of ``chunk`` (a torn last line waits)."""
+    end = chunk.rfind(b"\n")
+    return chunk[:end].split(b"\n") if end >= 0 else []
+
+
+class Spool:
+    """This process's spool file: request threads append, the drain thread reads and commits."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        name = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
+        draft = directory / (name + ".new")
+        fd = os.open(draft, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self.path = directory / (name + SUFFIX)
+        os.rename(draft, self.path)  # locked before orphan hunters can see it
+        self._file = os.fdopen(fd, "a+b", buffering=0)
+        self._lock = threading.Lock()
+        self._offset = 0  # bytes already in the database
+
+    def append(self, lines: list[bytes]) -> None:
+        """Add lines at the end, in one write so a crash tears at most the last line."""
+        with self._lock:
+            self._file.write(b"".join(lines))
+
+    def read(self, max_bytes: int = 256 * 1024) -> tuple[list[bytes], int]:
+        """Return the complete lines not yet committed (up to about ``max_bytes``) and their end."""
+        with self._lock:
+            self._file.seek(self._offset)
+            chunk = tail = self._file.read(max_bytes)
+            while tail and b"\n" not in tail:  # a line longer than max_bytes
+                tail = self._file.read(4096)
+                chunk += tail
+            lines = _complete_lines(chunk)
+            return lines, self._offset + sum(len(line) + 1 for line in lines)
+
+    def commit(self, offset: int) -> None:
+        """Mark everything before ``offset`` as stored; empty the file once all of it is."""
+        with self._lock:
+            self._offset = offset
+            if offset >= os.fstat(self._file.fileno()).st_size:
+                self._file.truncate(0)
+                self._offset = 0
+
+    def pending(self) -> int:
+        """Return how many bytes wait for the database."""
+        with self._lock:
+            return os.fstat(self._file.fileno()).st_size - self._offset
+
+    def abandon(self) -> None:
+        """Close this (forked) process's copy of the file; the parent keeps file and lock."""
+        self._file.close()
+
+    def close(self) -> None:
+        """Close the file (releasing its lock); what it still holds becomes an orphan."""
+        with self._lock:
+            self._file.close()
+            if self.path.exists() and self.path.stat().st_size == 0:
+                self.path.unlink()
+
+
+class Orphan:
+    """A spool file left by a dead process, locked by us while we drain it."""
+
+    def __init__(self, path: Path, file: BinaryIO) -> None:
+        self.path = path
+        self._file = file
+
+    def lines(self) -> list[bytes]:
+        self._file.seek(0)
+        return _complete_lines(self._file.read())
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+        self._file.close()
+
+    def release(self) -> None:
+        self._file.close()
+
+
+def orphans(directory: Path, own: Path | None) -> Iterator[Orphan]:
+    """Yield the spool files in ``directory`` whose process is gone, each locked for us."""
+    for path in sorted(directory.glob("*" + SUFFIX)):
+        if path == own:
+            continue
+        try:
+            file = open(path, "r+b")  # noqa: SIM115 (handed to Orphan, closed there)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(file.fileno()).st_ino != path.stat().st_ino:
+                raise FileNotFoundError(path)  # drained and removed by another process
+        except (BlockingIOError, FileNotFoundError):
+            file.close()
+            continue
+        yield Orphan(path, file)

@@ -1,0 +1,277 @@
+"""The never-blocking call log writer: webhooks append to a spool file, a thread stores it.
+
+``record`` only redacts the events and appends them to this process's spool
+file, so a slow, locked or dead database never delays or breaks a call. A
+background thread drains the spool into the database in order (idempotently,
+so a retried batch stores nothing twice), keeps it on failure and retries
+with growing delays, and also drains the spool files of dead processes.
+Threads, files and engines are made lazily per process, so an app created
+before gunicorn forks its workers is safe to use in each of them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ivr.calllog import database, spool, store
+from ivr.calllog.privacy import CallerPrivacy
+from ivr.events import CallEvent
+
+log = logging.getLogger(__name__)
+# The database (or the disk) is unavailable: keep the events and retry later. Any other
+# error belongs to the events being written, and retrying them cannot help.
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ProgrammingError,
+               sa.exc.InternalError, sa.exc.DisconnectionError, sa.exc.TimeoutError, OSError)
+REJECTED = "rejected-events.txt"
+
+
+def describe(error: BaseException) -> str:
+    """Return the error's kind and first line, without SQL parameters (caller data)."""
+    message = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0] if message else ''}"
+
+
+class CallLog:
+    """The app's call log writer (``app.extensions["calllog"]``)."""
+
+    def __init__(self, url: str, spool_dir: Path, privacy: CallerPrivacy, *,
+                 busy_timeout: float = 5.0, retry_delays: tuple[float, float] = (0.5, 60.0),
+                 idle_seconds: float = 30.0) -> None:
+        self.url = url
+        self.spool_dir = Path(spool_dir)
+        self.privacy = privacy
+        self.busy_timeout = busy_timeout
+        self.retry_delays = retry_delays
+        self.idle_seconds = idle_seconds
+        self._guard = threading.Lock()
+        self._drain: Drain | None = None
+
+    def record(self, events: Sequence[CallEvent]) -> None:
+        """Keep ``events`` for the database; returns at once and never raises."""
+        if not events:
+            return
+        try:
+            lines = [spool.encode(self.privacy.redact(event)) for event in events]
+            self._current().record(lines)
+        except Exception as exc:  # the log must never break a call
+            log.error("call log: %d event(s) lost (%s)", len(events),
+                      type(exc).__name__)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Store everything kept so far (orphaned spools too); False if not done in ``timeout``."""
+        return self._current().flush(timeout)
+
+    @property
+    def engine(self) -> Engine:
+        """This process's engine, for reading the log (staff pages, CLI)."""
+        return self._current().engine
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Try to store what is kept, then stop the thread and close files and connections."""
+        with self._guard:
+            drain, self._drain = self._drain, None
+        atexit.unregister(self.close)
+        if drain is not None and drain.pid == os.getpid():
+            drain.stop(timeout)
+
+    def _current(self) -> Drain:
+        """Return this process's drain, making a new one after a fork."""
+        drain = self._drain
+        if drain is not None and drain.pid == os.getpid():
+            return drain
+        with self._guard:
+            if self._drain is None or self._drain.pid != os.getpid():
+                if self._drain is not None:
+                    self._drain.abandon()
+                self._drain = Drain(self)
+                atexit.register(self.close)
+            return self._drain
+
+
+class Drain:
+    """One process's spool file, engine and drain thread, each made when first needed."""
+
+    def __init__(self, owner: CallLog) -> None:
+        self.owner = owner
+        self.pid = os.getpid()
+        self._engine: Engine | None = None
+        self._spool: spool.Spool | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._wake = threading.Event()
+        self._stopping = False
+        self._delay = 0.0  # > 0 while the database is failing
+        self._orphans_due = 0.0
+        self._cycles_started = self._cycles_done = self._cycles_clean = 0
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                self._engine = database.create_engine(self.owner.url,
+                                                      busy_timeout=self.owner.busy_timeout)
+            return self._engine
+
+    def record(self, lines: list[bytes]) -> None:
+        self._start().append(lines)
+        if not self._delay:  # while failing, wait for the retry time instead
+            self._wake.set()
+
+    def flush(self, timeout: float, *, once: bool = False) -> bool:
+        """Wait for a clean drain cycle begun after this call (``once``: for any cycle)."""
+        self._start()
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            target = self._cycles_started + 1  # a cycle that begins after this call
+            self._orphans_due = 0.0
+            self._wake.set()
+            while self._cycles_clean < target:
+                left = deadline - time.monotonic()
+                if (once and self._cycles_done >= target) or left <= 0:
+                    return False
+                self._changed.wait(left)
+        return True
+
+    def stop(self, timeout: float) -> None:
+        if self._thread is not None:
+            self.flush(timeout, once=True)  # one last try; a failing database keeps the spool
+            self._stopping = True
+            self._wake.set()
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return  # still busy with the database: leave its file and engine to it
+        if self._spool is not None:
+            self._spool.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def abandon(self) -> None:
+        """In a forked child: let go of the parent's file and connections, touching neither."""
+        if self._spool is not None:
+            self._spool.abandon()
+        if self._engine is not None:
+            self._engine.dispose(close=False)
+
+    def _start(self) -> spool.Spool:
+        with self._lock:
+            if self._spool is None:
+                self._spool = spool.Spool(self.owner.spool_dir)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="calllog-drain",
+                                                daemon=True)
+                self._thread.start()
+            return self._spool
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self._delay or self.owner.idle_seconds)
+            self._wake.clear()
+            if self._stopping:
+                return
+            with self._changed:
+                self._cycles_started += 1
+                cycle = self._cycles_started
+            clean = self._cycle()
+            with self._changed:
+                self._cycles_done = cycle
+                if clean:
+                    self._cycles_clean = cycle
+                self._changed.notify_all()
+
+    def _cycle(self) -> bool:
+        """Drain this process's spool (and orphans when due); False when the database failed."""
+        try:
+            stored = self._drain_own()
+            if time.monotonic() >= self._orphans_due:
+                self._orphans_due = time.monotonic() + self.owner.idle_seconds
+                stored += self._drain_orphans()
+        except Exception as exc:  # the thread must live on, whatever happens
+            first, high = self.owner.retry_delays
+            self._delay = min(high, self._delay * 2) if self._delay else first
+            log.warning("call log: cannot write to the database (%s); %d bytes of events "
+                        "kept in the spool, retrying in %.1f s", describe(exc),
+                        self._spool.pending() if self._spool else 0, self._delay)
+            return False
+        if self._delay:
+            log.info("call log: database back, %d kept events stored", stored)
+            self._delay = 0.0
+        return self._spool is None or self._spool.pending() == 0
+
+    def _drain_own(self) -> int:
+        stored = 0
+        while self._spool is not None:
+            lines, end = self._spool.read()
+            if not lines:
+                return stored
+            stored += self._store(lines)
+            self._spool.commit(end)
+        return stored
+
+    def _drain_orphans(self) -> int:
+        stored = 0
+        own = self._spool.path if self._spool else None
+        for orphan in spool.orphans(self.owner.spool_dir, own):
+            try:
+                lines = orphan.lines()
+                for start in range(0, len(lines), 500):
+                    stored += self._store(lines[start:start + 500])
+            except BaseException:
+                orphan.release()  # another process, or our next cycle, tries again
+                raise
+            orphan.remove()
+        return stored
+
+    def _store(self, lines: list[bytes]) -> int:
+        """Write decoded lines in one transaction; return how many events were new."""
+        events = _decode(lines)
+        try:
+            return self._write(events)
+        except UNAVAILABLE:
+            raise
+        except Exception:  # one bad call must not hold up the others
+            return self._store_each_call(events)
+
+    def _store_each_call(self, events: list[CallEvent]) -> int:
+        """Write call by call, setting aside the calls the database refuses."""
+        stored = 0
+        for sid in dict.fromkeys(e.call_sid for e in events):
+            call = [e for e in events if e.call_sid == sid]
+            try:
+                stored += self._write(call)
+            except UNAVAILABLE:
+                raise
+            except Exception as exc:
+                self._reject(call, exc)
+        return stored
+
+    def _write(self, events: list[CallEvent]) -> int:
+        with self.engine.begin() as connection:
+            return store.write_events(connection, events)
+
+    def _reject(self, events: list[CallEvent], error: BaseException) -> None:
+        """Set aside events that cannot be stored, in the spool folder, for a human to look at."""
+        log.error("call log: %d events could not be stored (%s), set aside in %s",
+                  len(events), describe(error), REJECTED)
+        with open(self.owner.spool_dir / REJECTED, "ab") as file:
+            file.writelines(spool.encode(event) for event in events)
+
+
+def _decode(lines: list[bytes]) -> list[CallEvent]:
+    """Return the events of spool lines, skipping (and counting in the log) damaged ones."""
+    events = []
+    for line in lines:
+        try:
+            events.append(spool.decode(line))
+        except (ValueError, KeyError, TypeError):
+            log.warning("call log: skipped a damaged spool line (%d bytes)", len(line))
+    return events

@@ -1,0 +1,1 @@
+"""Tests of the call log (ivr.calllog), on SQLite and PostgreSQL."""
