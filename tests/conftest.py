@@ -1,7 +1,16 @@
-"""Fixtures shared by the tests: an app on the shipped menus, its client, a settable clock."""
+"""Fixtures shared by the tests: an app on the shipped menus, its client, a settable clock,
+and an empty database per test on SQLite and on PostgreSQL.
+
+PostgreSQL tests use ``IVR_TEST_POSTGRES_URL`` (default: the CI server,
+postgresql+psycopg://postgres@127.0.0.1:5432/test), each in a schema of its
+own. When the server cannot be reached they are skipped, except in CI
+(``CI=true``), where they fail.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -10,14 +19,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 import ivr
+from ivr.calllog import database
+from ivr.calllog.writer import describe
+from ivr.config import database_url as normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
 JST = ZoneInfo("Asia/Tokyo")
 SID = "CA" + "0123456789abcdef" * 2
+POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def jst(text: str) -> datetime:
@@ -45,9 +60,61 @@ def clock() -> Clock:
     return Clock(jst("2026-11-24 10:00"))  # a Tuesday morning, every office open
 
 
+def with_schema(url: str, schema: str) -> str:
+    """Return ``url`` with a search_path, so every table lives in ``schema``."""
+    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}) \
+        .render_as_string(hide_password=False)
+
+
+def admin(url: str, *statements: str) -> None:
+    """Run statements outside a transaction (CREATE DATABASE cannot run inside one)."""
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for statement in statements:
+                connection.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """Return the test server's URL, or skip (fail in CI) when it cannot be reached."""
+    url = normalise_url(os.environ.get("IVR_TEST_POSTGRES_URL", POSTGRES_DEFAULT))
+    engine = database.create_engine(url, busy_timeout=3)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        message = f"PostgreSQL unreachable at {make_url(url)!r}: {describe(exc)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'calls.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    schema = f"calllog_test_{uuid.uuid4().hex[:12]}"
+    admin(server, f"CREATE SCHEMA {schema}")
+    try:
+        yield with_schema(server, schema)
+    finally:
+        admin(server, f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture
-def make_app(tmp_path: Path, clock: Clock) -> Callable[..., Flask]:
-    """Build an app on the shipped menus (or ``menus_dir``), with its state in tmp_path."""
+def make_app(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the shipped menus, with their state in tmp_path; close their logs after."""
+    made: list[Flask] = []
+
     def make(**config: Any) -> Flask:
         settings = {"TESTING": True, "IVR_ALLOW_UNSIGNED": True,
                     "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -57,17 +124,17 @@ def make_app(tmp_path: Path, clock: Clock) -> Callable[..., Flask]:
                     "IVR_CALLER_HASH_KEY": "test-key", **config}
         app = ivr.create_app(settings)
         app.extensions["ivr.clock"] = clock
+        made.append(app)
         return app
-    return make
+
+    yield make
+    for app in made:
+        app.extensions["calllog"].close(timeout=5)
 
 
 @pytest.fixture
-def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
-    app = make_app()
-    yield app
-    calllog = app.extensions.get("calllog")
-    if calllog is not None and hasattr(calllog, "close"):
-        calllog.close()
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

@@ -25,8 +25,9 @@ def init_app(app: Flask) -> None:
     """Register the call log writer, its per-request connection and its CLI commands."""
     config = app.config
     if not config.get("IVR_CALLER_HASH_KEY") and not config.get("TESTING"):
-        log.warning("IVR_CALLER_HASH_KEY is not set: callers are logged masked only, "
-                    "and repeat callers cannot be recognised")
+        app.extensions.setdefault("ivr.config_warnings", []).append(
+            "IVR_CALLER_HASH_KEY is not set: callers are logged masked only, and repeat "
+            "callers cannot be recognised")
     privacy = CallerPrivacy.from_settings(config.get("IVR_CALLER_HASH_KEY"),
                                           bool(config.get("IVR_STORE_FULL_NUMBERS")))
     app.extensions["calllog"] = CallLog(config["DATABASE_URL"], Path(config["IVR_SPOOL_DIR"]),

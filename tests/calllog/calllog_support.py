@@ -5,31 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from conftest import admin, with_schema  # noqa: F401 - shared with the call log tests
 
 from ivr.events import CallEvent, EndReason, Kind
 
 KEY = "test-hash-key"
 # Monday 5 January 2026, 10:00 in Japan.
 T0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
-
-
-def with_schema(url: str, schema: str) -> str:
-    """Return ``url`` with a search_path, so every table lives in ``schema``."""
-    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}) \
-        .render_as_string(hide_password=False)
-
-
-def admin(url: str, *statements: str) -> None:
-    """Run statements outside a transaction (CREATE DATABASE cannot run inside one)."""
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for statement in statements:
-                connection.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 class Script:
