@@ -10,9 +10,11 @@ own. When the server cannot be reached they are skipped, except in CI
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,65 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield with_schema(server, schema)
     finally:
         admin(server, f"DROP SCHEMA {schema} CASCADE")
+
+
+@dataclass
+class Outage:
+    """A migrated database the test can make unavailable, and bring back."""
+
+    url: str
+    block: Callable[[], object]
+    unblock: Callable[[], object]
+
+
+@pytest.fixture
+def outage(database_url: str) -> Iterator[Outage]:
+    """A SQLite file another connection can lock, or a PostgreSQL database of its own."""
+    if database_url.startswith("sqlite"):
+        yield from _sqlite_outage(database_url)
+    else:
+        yield from _postgres_outage(database_url)
+
+
+def _migrated(url: str) -> None:
+    engine = database.create_engine(url)
+    database.upgrade(engine)
+    engine.dispose()
+
+
+def _sqlite_outage(url: str) -> Iterator[Outage]:
+    """Lock the SQLite file with an exclusive transaction of another connection."""
+    _migrated(url)
+    locker = sqlite3.connect(make_url(url).database, isolation_level=None)
+    try:
+        yield Outage(url, lambda: locker.execute("BEGIN EXCLUSIVE"),
+                     lambda: locker.execute("ROLLBACK"))
+    finally:
+        locker.close()
+
+
+def _postgres_outage(url: str) -> Iterator[Outage]:
+    """Use a database of its own, whose connections the test refuses and cuts."""
+    name = f"calllog_outage_{uuid.uuid4().hex[:10]}"
+    server = make_url(url).set(query={}).render_as_string(hide_password=False)
+    admin(server, f"CREATE DATABASE {name}")
+    own = make_url(server).set(database=name).render_as_string(hide_password=False)
+    _migrated(own)
+    block = (f"ALTER DATABASE {name} ALLOW_CONNECTIONS false",
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+             f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+    try:
+        yield Outage(own, lambda: admin(server, *block),
+                     lambda: admin(server, f"ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+    finally:
+        admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def migrated_url(database_url: str) -> str:
+    """``database_url`` with the call log's tables created (PostgreSQL is not auto-migrated)."""
+    _migrated(database_url)
+    return database_url
 
 
 @pytest.fixture

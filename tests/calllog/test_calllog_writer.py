@@ -7,21 +7,18 @@ import logging
 import os
 import threading
 import time
-import uuid
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from ivr.calllog import database, spool, store
 from ivr.calllog.privacy import CallerPrivacy
 from ivr.calllog.schema import call_events
 from ivr.calllog.writer import CallLog
 
-from .calllog_support import KEY, admin
+from .calllog_support import KEY
 
 NUMBER_DIGITS = "9012345678"  # of the scripts' caller, +81 90-1234-5678
 
@@ -81,54 +78,6 @@ def test_the_spool_holds_no_full_number_unless_turned_on(tmp_path, script, keep_
     assert b"+81 90-****-**78" in kept
     assert (NUMBER_DIGITS.encode() in kept) is keep_numbers
     assert len(spooled(spool_dir)) == 1  # closing leaves what it could not store
-
-
-@dataclass
-class Outage:
-    """A database the test can make unavailable and bring back."""
-
-    url: str
-    block: object
-    unblock: object
-
-
-@pytest.fixture
-def outage(database_url: str, engine) -> Outage:
-    if engine.dialect.name == "sqlite":
-        yield from _sqlite_outage(database_url)
-    else:
-        yield from _postgres_outage(database_url)
-
-
-def _sqlite_outage(url: str):
-    """Lock the SQLite file with an exclusive transaction of another connection."""
-    import sqlite3
-
-    locker = sqlite3.connect(make_url(url).database, isolation_level=None)
-    try:
-        yield Outage(url, lambda: locker.execute("BEGIN EXCLUSIVE"),
-                     lambda: locker.execute("ROLLBACK"))
-    finally:
-        locker.close()
-
-
-def _postgres_outage(url: str):
-    """Use a database of its own, whose connections the test refuses and cuts."""
-    name = f"calllog_outage_{uuid.uuid4().hex[:10]}"
-    server = make_url(url).set(query={}).render_as_string(hide_password=False)
-    admin(server, f"CREATE DATABASE {name}")
-    own = make_url(server).set(database=name).render_as_string(hide_password=False)
-    engine = database.create_engine(own)
-    database.upgrade(engine)
-    engine.dispose()
-    block = (f"ALTER DATABASE {name} ALLOW_CONNECTIONS false",
-             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-             f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
-    try:
-        yield Outage(own, lambda: admin(server, *block),
-                     lambda: admin(server, f"ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
-    finally:
-        admin(server, f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def test_a_database_outage_in_the_middle_of_a_call(outage, make_log, script, spool_dir,
