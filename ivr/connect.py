@@ -12,11 +12,11 @@ import dataclasses
 from datetime import datetime
 
 from ivr import hours, speech
-from ivr.engine import Dial, Kind, Place, Step, Talk, gather_at, talk_for, where
 from ivr.events import EndReason, Event
 from ivr.events import Kind as E
 from ivr.hours import Status, Why, zone
 from ivr.speech import Utterance
+from ivr.steps import Dial, Kind, Place, Step, Talk, gather_at, talk_for, where
 from ivr.tree import Hotline, Service, Tree
 
 MAX_ALTERNATIVES = 3

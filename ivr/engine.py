@@ -10,103 +10,17 @@ menu, a bad language, a garbage key - the caller lands somewhere sane.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from ivr import speech
+from ivr import connect, speech
 from ivr.events import EndReason, Event
 from ivr.events import Kind as E
 from ivr.speech import Utterance
-from ivr.tree import Action, Hotline, Language, Menu, Tree
+from ivr.steps import Dial, Gather, Kind, Place, Step, Talk, gather_at, talk_for, where
+from ivr.tree import Action, Hotline, Menu, Tree
 
-
-class Kind(StrEnum):
-    """Kinds of place in a call."""
-
-    LANGUAGE = "language"  # the language choice
-    MENU = "menu"          # a menu of the tree
-    SERVICE = "service"    # connect a service (a transient place: it dials or explains)
-    DIALLED = "dialled"    # Twilio's <Dial action>: the outcome of a connection
-    OFFER = "offer"        # a service is closed, busy or failed: what the caller can do now
-    TELL = "tell"          # a service's number and hours, read out
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a call is, everything the next step needs; encoded in the webhook URL."""
-
-    kind: Kind
-    hotline: str
-    lang: str | None = None
-    target: str | None = None   # menu id or service id
-    origin: str | None = None   # the menu a service was chosen from ('back' returns there)
-    why: str | None = None      # OFFER: closed, busy, no_answer, failed, unknown
-    alts: tuple[str, ...] = ()  # OFFER: the services offered, in key order
-    silence: int = 0            # silences so far at this place
-    invalid: int = 0            # invalid keys so far at this place
-
-    def fresh(self) -> Place:
-        return dataclasses.replace(self, silence=0, invalid=0)
-
-
-@dataclass(frozen=True)
-class Gather:
-    """Wait for one key: keys go to ``action``, silence to ``on_silence``."""
-
-    action: Place
-    on_silence: Place
-    timeout: int
-
-
-@dataclass(frozen=True)
-class Dial:
-    """Connect the caller; Twilio posts the outcome to ``action``."""
-
-    number: str
-    caller_id: str | None
-    timeout: int
-    action: Place
-
-
-@dataclass(frozen=True)
-class Step:
-    """What to play, then: gather a key, dial, go on to a place, or hang up."""
-
-    speech: tuple[Utterance, ...]
-    gather: Gather | None = None
-    dial: Dial | None = None
-    redirect: Place | None = None
-    hangup: bool = False
-    events: tuple[Event, ...] = ()
-
-
-class Talk:
-    """Phrases of one language, for one hotline: a small vocabulary for the steps."""
-
-    def __init__(self, tree: Tree, hotline: Hotline, language: Language) -> None:
-        self.tree, self.hotline, self.language = tree, hotline, language
-
-    def say(self, phrase: str, record_as: str | None = None, **slots) -> Utterance:
-        return speech.say(self.language, phrase, record_as, **slots)
-
-    def key(self, key: str) -> speech.Part:
-        return speech.key_name(self.language, key)
-
-    def service(self, service_id: str) -> speech.Part:
-        return speech.service_name(self.language, self.tree.services[service_id])
-
-    def hints(self) -> tuple[Utterance, ...]:
-        keys = self.hotline.keys
-        return (self.say("repeat_hint", "repeat_hint", key=self.key(keys.repeat)),
-                self.say("back_hint", "back_hint", key=self.key(keys.back)))
-
-
-def where(place: Place) -> str:
-    """How the call log names a place: 'language', a menu id, 'offer:iom'..."""
-    if place.kind in (Kind.LANGUAGE, Kind.MENU):
-        return place.target or place.kind.value
-    return f"{place.kind.value}:{place.target}"
+__all__ = ["Dial", "Gather", "Kind", "Place", "Step", "Talk", "arrive", "back", "goodbye",
+           "respond", "start", "where"]
 
 
 def start(tree: Tree, dialled: str | None) -> Step:
@@ -128,8 +42,6 @@ def start(tree: Tree, dialled: str | None) -> Step:
 def respond(tree: Tree, place: Place, digits: str | None, now: datetime,
             dial_status: str | None = None, dial_duration: int | None = None) -> Step:
     """The next step at ``place``: a key pressed, silence, a dial outcome, or arrival."""
-    from ivr import connect
-
     sane = _sane(tree, place)
     if sane != place:  # a stale or tampered URL: play the mended place afresh
         place, digits, dial_status = sane.fresh(), None, None
@@ -149,8 +61,6 @@ def respond(tree: Tree, place: Place, digits: str | None, now: datetime,
 def arrive(tree: Tree, hotline: Hotline, place: Place, now: datetime,
            notice: tuple[Utterance, ...] = ()) -> Step:
     """Play a place from its start (after ``notice``, e.g. "that key is not a choice")."""
-    from ivr import connect
-
     if place.kind is Kind.LANGUAGE:
         return language_menu(tree, hotline, place, notice)
     if place.kind is Kind.MENU:
@@ -174,8 +84,6 @@ def _press(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime
 
 
 def _choose(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime) -> Step | None:
-    from ivr import connect
-
     if place.kind is Kind.LANGUAGE:
         return _choose_language(tree, hotline, digit)
     if place.kind is Kind.MENU:
@@ -195,8 +103,6 @@ def _choose_language(tree: Tree, hotline: Hotline, digit: str) -> Step | None:
 
 
 def _option(tree: Tree, hotline: Hotline, place: Place, option, now: datetime) -> Step:
-    from ivr import connect
-
     lang, menu_id = place.lang, place.target
     if option.action is Action.MENU:
         return enter_menu(tree, hotline, lang, option.target, ())
@@ -290,16 +196,6 @@ def menu_step(tree: Tree, hotline: Hotline, place: Place,
         label = speech.Part(option.label[place.lang], f"label.{menu.id}.{key}")
         lines.append(talk.say("option", f"option.{menu.id}.{key}", label=label, key=talk.key(key)))
     return Step(notice + tuple(lines) + talk.hints(), gather=gather_at(hotline, place))
-
-
-def talk_for(tree: Tree, hotline: Hotline, lang: str) -> Talk:
-    return Talk(tree, hotline, tree.languages[lang])
-
-
-def gather_at(hotline: Hotline, place: Place) -> Gather:
-    return Gather(action=dataclasses.replace(place, silence=0),
-                  on_silence=dataclasses.replace(place, silence=place.silence + 1),
-                  timeout=hotline.input.timeout)
 
 
 def _prefixed(step: Step, speech_first: tuple[Utterance, ...],

@@ -13,9 +13,9 @@ from collections import OrderedDict
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.engine import Step
 from ivr.speech import Utterance
 from ivr.state import to_url
+from ivr.steps import Step
 from ivr.tree import Tree
 
 CACHE_SIZE = 4096

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "ivr"
-CORE = ("tree", "hours", "yamlsource", "loader", "fields", "schema", "languages", "checks",
+CORE = ("tree", "hours", "yamlsource", "loader", "fields", "schema", "languages", "checks", "steps",
         "recordings", "voices", "speech", "engine", "connect", "state", "events")
 FORBIDDEN = ("flask", "werkzeug", "sqlalchemy", "twilio")
 CLOCK_CALLS = {"now", "utcnow", "today"}  # datetime.now(), date.today()...
