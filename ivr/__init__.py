@@ -27,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _finish_config(app)
 
-    from ivr import audio, calllog, cli, devphone, health, menus, voice
+    from ivr import audio, calllog, cli, devphone, health, menus, staff, voice
 
     app.before_request(_warn_once)
 
@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(audio.bp)
     app.register_blueprint(health.bp)
     devphone.init_app(app)
+    staff.init_app(app)
     cli.init_app(app)
     return app
 

@@ -13,9 +13,11 @@ from flask import Flask
 from ivr import calllog
 from ivr.calllog import database
 from ivr.calllog.schema import metadata
+from ivr.staff.schema import metadata as staff_metadata
 
 TABLES = {"alembic_version", "calls", "call_events", "calls_by_outcome", "calls_by_hour",
-          "calls_by_choice"}
+          "calls_by_choice", "staff_users", "staff_login_failures"}
+HEAD = "0002"  # 0002: the staff pages' accounts and failed logins
 
 
 def table_names(engine) -> set[str]:
@@ -34,15 +36,16 @@ def test_upgrade_creates_the_tables_and_twice_is_a_no_op(bare_engine) -> None:
     assert database.current_revision(bare_engine) is None
     database.upgrade(bare_engine)
     assert table_names(bare_engine) == TABLES
-    assert database.current_revision(bare_engine) == database.head_revision() == "0001"
+    assert database.current_revision(bare_engine) == database.head_revision() == HEAD
     database.upgrade(bare_engine)
     assert table_names(bare_engine) == TABLES
-    assert database.current_revision(bare_engine) == "0001"
+    assert database.current_revision(bare_engine) == HEAD
 
 
 def test_the_migrations_build_exactly_the_schema_of_the_code(engine) -> None:
     with engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+        assert compare_metadata(MigrationContext.configure(connection),
+                                [metadata, staff_metadata]) == []
 
 
 def test_downgrade_to_nothing(engine) -> None:
@@ -92,12 +95,12 @@ def test_init_app_creates_a_sqlite_log_but_leaves_postgresql_to_the_operator(
         created = bare_engine.dialect.name == "sqlite"
         assert table_names(bare_engine) == (TABLES if created else set())
         result = app.test_cli_runner().invoke(args=["db", "upgrade"])
-        assert (result.exit_code, result.output) == (0, "Database already at revision 0001.\n"
+        assert (result.exit_code, result.output) == (0, f"Database already at revision {HEAD}.\n"
                                                      if created else
                                                      "Database upgraded from empty to revision "
-                                                     "0001.\n")
+                                                     f"{HEAD}.\n")
         again = app.test_cli_runner().invoke(args=["db", "upgrade"])
-        assert (again.exit_code, again.output) == (0, "Database already at revision 0001.\n")
+        assert (again.exit_code, again.output) == (0, f"Database already at revision {HEAD}.\n")
         assert table_names(bare_engine) == TABLES
     finally:
         app.extensions["calllog"].close()

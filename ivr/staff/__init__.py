@@ -1,0 +1,41 @@
+"""The staff web app at /staff: who the hotline served, where callers got stuck, closed doors.
+
+Blueprints by audience: ``auth`` (anyone: log in, log out), ``dashboard``
+and ``calls`` (viewers and admins), ``admin`` (admins: accounts, CSV
+export); ``layout`` is the shell they share (templates, static files,
+security headers). Accounts are made with the ``staff`` CLI group. Server-
+rendered HTML with charts drawn as SVG on the server: no JavaScript, no CDN.
+
+Every form carries a CSRF token (Flask-WTF's ``CSRFProtect``, app-wide),
+except the Twilio webhooks: Twilio posts them without one, and they are
+authenticated by their signature instead.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from ivr.staff import admin, auth, calls, cli, dashboard, layout
+
+
+def init_app(app: Flask) -> None:
+    """Register the staff pages, their login, CSRF protection, cookies and CLI commands."""
+    from ivr import voice
+
+    config = app.config
+    auth.init_app(app)
+    lifetime = auth.staff_login(app).lifetime
+    config.update(
+        SESSION_COOKIE_SECURE=not (config.get("IVR_DEV") or config.get("TESTING")),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=lifetime,
+        WTF_CSRF_TIME_LIMIT=int(lifetime.total_seconds()),  # a form stays usable all shift
+    )
+    csrf = CSRFProtect(app)
+    csrf.exempt(voice.bp)
+    layout.init_app(app)
+    for blueprint in (dashboard.bp, calls.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(cli.staff)
