@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from flask import Flask
@@ -24,6 +24,7 @@ SILENCE = "-"  # a key in the list that means: press nothing, let the wait time 
 BASE = "https://ivr.example/"
 CALL_SID = "CA" + "5" * 32
 MAX_STEPS = 200
+STEP_SECONDS = 5  # how far the simulated clock moves between two webhooks
 
 
 @dataclass
@@ -35,15 +36,23 @@ class Call:
     dial: list[str] = field(default_factory=lambda: ["completed"])
     to: str = "+815000000000"
     caller: str = "+819000000000"
+    sid: str = CALL_SID
 
 
 def run(app: Flask, call: Call) -> list[str]:
-    """Play ``call`` through ``app`` in-process, at ``call.at``; return the transcript."""
-    app.extensions["ivr.clock"] = lambda: call.at
+    """Play ``call`` through ``app`` in-process, from ``call.at``; return the transcript.
+
+    The app's clock starts at ``call.at`` and moves on a few seconds with each
+    webhook, as a real call would, so the call log keeps the steps apart.
+    """
+    moments = iter(call.at + timedelta(seconds=STEP_SECONDS * n) for n in range(MAX_STEPS + 2))
+    current = [call.at]
+    app.extensions["ivr.clock"] = lambda: current[0]
     client = app.test_client()
     token = app.config.get("TWILIO_AUTH_TOKEN")
 
     def post(url: str, form: dict[str, str]) -> tuple[int, bytes]:
+        current[0] = next(moments)
         response = client.post(url, data=form, headers=sign(token, url, form),
                                base_url=BASE.rstrip("/"))
         return response.status_code, response.data
@@ -77,7 +86,7 @@ def sign(token: str | None, url: str, form: dict[str, str]) -> dict[str, str]:
 
 
 def _form(call: Call, extra: dict[str, str]) -> dict[str, str]:
-    return {"CallSid": CALL_SID, "AccountSid": "AC" + "0" * 32, "From": call.caller,
+    return {"CallSid": call.sid, "AccountSid": "AC" + "0" * 32, "From": call.caller,
             "To": call.to, "Direction": "inbound", **extra}
 
 
