@@ -49,12 +49,14 @@ def _finish_config(app: Flask) -> None:
     config["MAX_CONTENT_LENGTH"] = config["IVR_MAX_REQUEST_BYTES"]
     if not config.get("SECRET_KEY"):
         if config["IVR_DEV"]:
-            config["SECRET_KEY"] = _dev_secret(app.instance_path)
+            config["SECRET_KEY"] = _dev_secret(app.instance_path, "dev-secret-key")
         else:
             if not config.get("TESTING"):
                 warnings.append("SECRET_KEY is not set: staff sessions end when the process "
                                 "restarts")
             config["SECRET_KEY"] = secrets.token_hex(32)
+    if config["IVR_DEV"] and not config.get("IVR_CALLER_HASH_KEY"):
+        config["IVR_CALLER_HASH_KEY"] = _dev_secret(app.instance_path, "dev-caller-hash-key")
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "ivr.sqlite3")
     config["DATABASE_URL"] = settings.database_url(config["DATABASE_URL"])
@@ -71,9 +73,9 @@ def _finish_config(app: Flask) -> None:
                         "calls are refused (403) except the static fallback answer")
 
 
-def _dev_secret(instance_path: str) -> str:
-    """A secret key kept in the instance folder, so local sessions survive a restart."""
-    path = os.path.join(instance_path, "dev-secret-key")
+def _dev_secret(instance_path: str, name: str) -> str:
+    """A development secret kept in the instance folder, so it survives a restart."""
+    path = os.path.join(instance_path, name)
     if not os.path.exists(path):
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
             f.write(secrets.token_hex(32))

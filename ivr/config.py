@@ -74,8 +74,9 @@ SETTINGS: tuple[Setting, ...] = (
             "is unavailable. Default: instance/spool.", ),
     Setting("IVR_INSTANCE_DIR", None, "Folder of the local SQLite database, the spool "
             "and development secrets. Default: instance/ beside the ivr package."),
-    Setting("IVR_DEV", False, "Development mode: relaxed cookies, a random secret key, "
-            "the /dev/phone simulator page.", _bool),
+    Setting("IVR_DEV", False, "Development mode: cookies without Secure, local secret "
+            "and hash keys kept in the instance folder, the /dev/phone page, `staff "
+            "dev-admin`. Never in production.", _bool),
 )
 
 
