@@ -199,6 +199,9 @@ def _read_file(menus_dir: str, path: str, report: Report) -> list[Definition]:
     except UnicodeDecodeError:
         report.error(name, 1, "the file is not UTF-8 text: save it as UTF-8")
         return []
+    except OSError as exc:  # removed while being read, or not readable by the app
+        report.error(name, 1, f"the file cannot be read ({exc.strerror or exc})")
+        return []
     except yamlsource.YamlError as exc:
         report.error(name, exc.line, exc.message)
         return []

@@ -48,3 +48,24 @@ def test_with_reload_off_nothing_is_stat_per_request(make_app, tmp_path, monkeyp
     for _ in range(3):
         twiml(post(client, "/voice/menu?h=main&l=en&t=main"))
     assert calls == []
+
+
+def test_an_unreadable_menu_file_keeps_the_last_good_tree(make_app, tmp_path, monkeypatch):
+    menus = tmp_path / "menus"
+    shutil.copytree(ROOT / "menus", menus)
+    app = make_app(IVR_MENUS_DIR=str(menus), IVR_MENU_RELOAD_SECONDS=0.001)
+    client = app.test_client()
+    real_open = open
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith("main.yaml"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    (menus / "main.yaml").touch()
+    monkeypatch.setattr("builtins.open", refusing)
+    time.sleep(0.01)
+    root = twiml(post(client, "/voice/menu?h=main&l=en&t=main"))
+    assert says(root)[0] == ("en-US", "Please choose what you need.")
+    problems = [str(p) for p in app.extensions["ivr.menus"].problems if p.level == "error"]
+    assert problems == ["menus/main.yaml:1: error: the file cannot be read (Permission denied)"]
