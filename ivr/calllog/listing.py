@@ -2,8 +2,11 @@
 
 Every filter is a column of the ``calls`` row with an index that ends in
 (started_at, id), so a page is one index range scan however deep it is and
-however large the log grows (no OFFSET). Dates are Japan dates, as staff
-think of them, turned into UTC bounds on ``started_at``.
+however large the log grows (no OFFSET). Service and outcome together have
+an index of their own: they depend on each other, so a pair of them can
+match no call at all, which a scan of either index alone only finds out at
+the end of the log. Dates are Japan dates, as staff think of them, turned
+into UTC bounds on ``started_at``.
 """
 
 from __future__ import annotations

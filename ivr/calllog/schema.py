@@ -43,13 +43,16 @@ calls = sa.Table(
     sa.Column("local_weekday", sa.SmallInteger, nullable=False),
     sa.Column("local_hour", sa.SmallInteger, nullable=False),
     sa.Column("event_count", sa.Integer, nullable=False),
-    # The list: newest first, keyset on (started_at, id), one index per filter.
+    # The list: newest first, keyset on (started_at, id), one index per filter, and one
+    # for service with outcome, which depend on each other (migration 0003).
     sa.Index(None, "started_at", "id"),
     sa.Index(None, "hotline", "started_at", "id"),
     sa.Index(None, "outcome", "started_at", "id"),
     sa.Index(None, "language", "started_at", "id"),
     sa.Index(None, "service", "started_at", "id"),
     sa.Index(None, "caller_hash", "started_at", "id"),
+    sa.Index(None, "service", "outcome", "started_at", "id"),
+    sa.Index(None, "outcome_menu", "started_at", "id"),
 )
 
 call_events = sa.Table(

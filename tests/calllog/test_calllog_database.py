@@ -11,13 +11,13 @@ from alembic.runtime.migration import MigrationContext
 from flask import Flask
 
 from ivr import calllog
-from ivr.calllog import database
+from ivr.calllog import database, store
 from ivr.calllog.schema import metadata
 from ivr.staff.schema import metadata as staff_metadata
 
 TABLES = {"alembic_version", "calls", "call_events", "calls_by_outcome", "calls_by_hour",
           "calls_by_choice", "staff_users", "staff_login_failures"}
-HEAD = "0002"  # 0002: the staff pages' accounts and failed logins
+HEAD = "0003"  # 0002: the staff pages' accounts and failed logins; 0003: list indexes
 
 
 def table_names(engine) -> set[str]:
@@ -54,6 +54,22 @@ def test_downgrade_to_nothing(engine) -> None:
     with engine.begin() as connection:
         command.downgrade(database.alembic_config(connection), "base")
     assert table_names(engine) == {"alembic_version"}
+
+
+def test_upgrade_gives_new_indexes_statistics_in_an_analyzed_sqlite_log(tmp_path, script) -> None:
+    """Statistics for every index but the new ones would mislead SQLite's planner."""
+    engine = database.create_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    database.upgrade(engine, "0002")
+    with engine.begin() as connection:
+        store.write_events(connection, script().started().connected().events)
+        connection.exec_driver_sql("ANALYZE")
+    database.upgrade(engine)
+    with engine.connect() as connection:
+        analyzed = {index for (index,) in connection.exec_driver_sql(
+            "SELECT idx FROM sqlite_stat1 WHERE tbl = 'calls'")}
+    engine.dispose()
+    assert {"ix_calls_service_outcome_started_at_id",
+            "ix_calls_outcome_menu_started_at_id"} <= analyzed
 
 
 def test_sqlite_connections_use_wal_a_busy_timeout_and_foreign_keys(tmp_path) -> None:
