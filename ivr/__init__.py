@@ -1,4 +1,10 @@
-"""The hotline IVR: a Flask app that Twilio calls for every step of a call."""
+"""The hotline IVR: a Flask app that Twilio calls for every step of a call.
+
+This module is the app factory: it wires the packages together (``live``,
+``web``, ``calllog``, ``staff``) and may import any of them; ``config`` is
+the registry of settings and ``cli`` the command line. The packages' own
+import rules are in their docstrings and in ``pyproject.toml``.
+"""
 
 from __future__ import annotations
 
@@ -27,17 +33,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     _finish_config(app)
 
-    from ivr import audio, calllog, cli, devphone, health, menus, staff, voice
+    from ivr import calllog, cli, staff
+    from ivr.live import menus
+    from ivr.web import audio, devphone, health, voice
 
     app.before_request(_warn_once)
 
-    menus.init_app(app)
+    app.extensions["ivr.menus"] = menus.Menus.from_config(app.config)
+    app.extensions["ivr.app_factory"] = create_app  # the dev phone makes a second app
     calllog.init_app(app)
     voice.init_app(app)
     app.register_blueprint(audio.bp)
     app.register_blueprint(health.bp)
     devphone.init_app(app)
     staff.init_app(app)
+    app.extensions["csrf"].exempt(voice.bp)  # Twilio signs its requests instead
     cli.init_app(app)
     return app
 

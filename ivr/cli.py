@@ -14,8 +14,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from ivr import loader, recordings, simulator
-from ivr.hours import zone
+from ivr.phonetree import loader, recordings
+from ivr.phonetree.hours import zone
+from ivr.web import simulator
 
 menus_cli = AppGroup("menus", help="Check the phone tree in the menus folder.")
 

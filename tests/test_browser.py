@@ -20,8 +20,8 @@ import pytest
 from conftest import ROOT, jst
 from werkzeug.serving import make_server
 
-from ivr import simulator
 from ivr.staff import accounts
+from ivr.web import simulator
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("IVR_TEST_CHROMIUM", "/usr/bin/chromium")

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from conftest import SID, jst, post, twiml
 
+from ivr.call.events import Kind as E
 from ivr.calllog import store
-from ivr.events import Kind as E
 
 CALLER = "+819012345678"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import jst
 
-from ivr import simulator
+from ivr.web import simulator
 
 CALLS = sorted((Path(__file__).parent / "calls").glob("*.call"))
 

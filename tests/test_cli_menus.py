@@ -11,7 +11,7 @@ from click.testing import Result
 from flask import Flask
 
 import ivr
-from ivr import loader
+from ivr.phonetree import loader
 
 REPO = Path(__file__).resolve().parents[1]
 REFUSED = "error(s): these menus would be refused; the hotline keeps serving the last good ones."

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from ivr import loader, yamlsource
 from ivr.config import SETTINGS
+from ivr.phonetree import loader, yamlsource
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 MENUS_README = (ROOT / "menus" / "README.md").read_text(encoding="utf-8")

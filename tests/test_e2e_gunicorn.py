@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import pytest
 from conftest import ROOT
 
-from ivr import simulator
+from ivr.web import simulator
 
 pytestmark = pytest.mark.e2e
 TOKEN = "e2e-auth-token"

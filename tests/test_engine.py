@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import ROOT, jst
 
-from ivr import engine, hours, loader
-from ivr.engine import Kind, Place
-from ivr.events import Kind as E
-from ivr.speech import Part, Utterance
-from ivr.tree import frozen_map
-from ivr.twiml import Renderer
+from ivr.call import engine
+from ivr.call.engine import Kind, Place
+from ivr.call.events import Kind as E
+from ivr.phonetree import hours, loader
+from ivr.phonetree.speech import Part, Utterance
+from ivr.phonetree.tree import frozen_map
+from ivr.web.twiml import Renderer
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ivr.hours import (
+from ivr.phonetree.hours import (
     ALWAYS,
     Calendar,
     Closure,

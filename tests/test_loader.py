@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ivr import loader, recordings, speech, yamlsource
-from ivr.hours import Span
-from ivr.loader import LoadError, Result
+from ivr.phonetree import loader, recordings, speech, yamlsource
+from ivr.phonetree.hours import Span
+from ivr.phonetree.loader import LoadError, Result
 
 REPO = Path(__file__).resolve().parents[1]
 

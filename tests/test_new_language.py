@@ -7,7 +7,7 @@ import shutil
 
 from conftest import ROOT, post, says, twiml
 
-from ivr import loader, recordings
+from ivr.phonetree import loader, recordings
 
 
 def add_language(menus, code: str, say: str) -> None:

@@ -40,7 +40,7 @@ def test_edits_are_picked_up_and_broken_edits_are_refused(make_app, tmp_path, ca
 
 
 def test_with_reload_off_nothing_is_stat_per_request(make_app, tmp_path, monkeypatch):
-    from ivr import loader
+    from ivr.phonetree import loader
 
     client = make_app(IVR_MENU_RELOAD_SECONDS=0).test_client()
     calls = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import jst, post, says, twiml
 
-from ivr import engine
+from ivr.call import engine
 
 GATHER = {"method": "POST", "input": "dtmf", "numDigits": "1", "timeout": "10",
           "finishOnKey": "", "actionOnEmptyResult": "false"}

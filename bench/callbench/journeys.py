@@ -32,8 +32,8 @@ from bench.callbench.synthetic import (
     closed_reason,
     start_times,
 )
+from ivr.call.events import CallEvent, EndReason, Kind
 from ivr.calllog.outcome import JAPAN
-from ivr.events import CallEvent, EndReason, Kind
 
 Journey = Callable[["CallMaker", Script, str], None]
 TOLD_AFTER_CLOSED = 0.25  # callers who take the offered number when a service is closed

@@ -29,11 +29,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from bench.callbench.journeys import calls_of_day
 from bench.callbench.synthetic import daily_counts
+from ivr.call.events import CallEvent
 from ivr.calllog import tally
 from ivr.calllog.outcome import summarise
 from ivr.calllog.schema import call_events, calls
 from ivr.calllog.store import call_row, naive
-from ivr.events import CallEvent
 
 CALL_COLUMNS = tuple(column.name for column in calls.columns)
 EVENT_COLUMNS = tuple(column.name for column in call_events.columns if column.name != "id")

@@ -25,9 +25,9 @@ from typing import Any, Generic, TypeVar
 
 import holidays
 
+from ivr.call.events import CallEvent, Kind
 from ivr.calllog.outcome import JAPAN
 from ivr.calllog.privacy import ANONYMOUS, CallerPrivacy
-from ivr.events import CallEvent, Kind
 
 T = TypeVar("T")
 

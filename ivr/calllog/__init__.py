@@ -3,7 +3,9 @@
 ``init_app`` puts a ``CallLog`` in ``app.extensions["calllog"]``; the voice
 views call its ``record(events)``, which never blocks or breaks a call. Staff
 pages read through ``connection()`` and the functions of ``report``,
-``store`` and ``export``. Adapter: knows SQLAlchemy, not Twilio.
+``store`` and ``export``. Adapter: may import SQLAlchemy, Alembic and
+``ivr.call.events``; Flask only here and in ``cli``; never twilio, the phone
+tree or the web adapter.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from ivr.events import CallEvent, EndReason, Kind
+from ivr.call.events import CallEvent, EndReason, Kind
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 # Twilio's final call statuses; anything else is a call still in progress.

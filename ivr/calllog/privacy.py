@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import phonenumbers
 
-from ivr.events import CallEvent, Kind
+from ivr.call.events import CallEvent, Kind
 
 # Twilio's stand-ins for a hidden caller ID: ANONYMOUS, RESTRICTED, UNAVAILABLE
 # and BLOCKED spelled on a keypad, and the words some carriers send instead.

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from ivr.events import CallEvent, Kind
+from ivr.call.events import CallEvent, Kind
 
 SUFFIX = ".jsonl"
 

@@ -17,10 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ivr.call.events import CallEvent, Kind
 from ivr.calllog import database, tally
 from ivr.calllog.outcome import CallSummary, summarise
 from ivr.calllog.schema import call_events, calls
-from ivr.events import CallEvent, Kind
 
 
 @dataclass(frozen=True)

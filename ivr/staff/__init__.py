@@ -8,7 +8,10 @@ rendered HTML with charts drawn as SVG on the server: no JavaScript, no CDN.
 
 Every form carries a CSRF token (Flask-WTF's ``CSRFProtect``, app-wide),
 except the Twilio webhooks: Twilio posts them without one, and they are
-authenticated by their signature instead.
+authenticated by their signature instead (the app factory exempts them).
+
+May import Flask, Flask-Login, Flask-WTF, argon2, SQLAlchemy, the call log,
+the live tree, the call and the phone tree; never twilio or the web adapter.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ from ivr.staff import admin, auth, calls, cli, dashboard, layout
 
 def init_app(app: Flask) -> None:
     """Register the staff pages, their login, CSRF protection, cookies and CLI commands."""
-    from ivr import voice
-
     config = app.config
     auth.init_app(app)
     lifetime = auth.staff_login(app).lifetime
@@ -33,8 +34,7 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=lifetime,
         WTF_CSRF_TIME_LIMIT=int(lifetime.total_seconds()),  # a form stays usable all shift
     )
-    csrf = CSRFProtect(app)
-    csrf.exempt(voice.bp)
+    CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
     for blueprint in (dashboard.bp, calls.bp, admin.bp):
         app.register_blueprint(blueprint)

@@ -13,8 +13,8 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ivr import menus
 from ivr.calllog.outcome import JAPAN
+from ivr.live import menus
 from ivr.staff.names import Names
 from ivr.staff.timeline import seconds_text
 
@@ -41,7 +41,7 @@ def now() -> datetime:
 
 def names() -> Names:
     """Return the names of the current menus tree (without one, ids name themselves)."""
-    loaded = menus.get(current_app).get()
+    loaded = menus.of(current_app).get()
     return Names(loaded.tree if loaded else None)
 
 

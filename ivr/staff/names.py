@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ivr.calllog.outcome import Outcome
-from ivr.tree import Tree
+from ivr.phonetree.tree import Tree
 
 OUTCOMES = {
     Outcome.CONNECTED: "Connected",

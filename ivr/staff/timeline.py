@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ivr.call.events import CallEvent, Kind
 from ivr.calllog.outcome import JAPAN
-from ivr.events import CallEvent, Kind
 from ivr.staff.names import Names
 
 Data = Mapping[str, Any]

@@ -7,7 +7,7 @@ from typing import Any
 
 from conftest import admin, with_schema  # noqa: F401 - shared with the call log tests
 
-from ivr.events import CallEvent, EndReason, Kind
+from ivr.call.events import CallEvent, EndReason, Kind
 
 KEY = "test-hash-key"
 # Monday 5 January 2026, 10:00 in Japan.

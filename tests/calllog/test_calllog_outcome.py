@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from ivr.call.events import EndReason, Kind
 from ivr.calllog.outcome import Outcome, outcome_of, summarise
-from ivr.events import EndReason, Kind
 
 MENU, KEY, SILENCE, INVALID = Kind.MENU_ENTERED, Kind.KEY_PRESSED, Kind.SILENCE, Kind.INVALID_KEY
 CHOSEN, CLOSED, TOLD = Kind.SERVICE_CHOSEN, Kind.CLOSED, Kind.NUMBER_TOLD

@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
+from ivr.call.events import Kind
 from ivr.calllog.privacy import CallerPrivacy, caller_hash, mask, normalise
-from ivr.events import Kind
 
 
 def test_hash_is_the_hmac_of_the_e164_number() -> None:

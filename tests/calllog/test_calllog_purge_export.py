@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from ivr.call.events import Kind
 from ivr.calllog import store, tally
 from ivr.calllog.export import defuse, export_csv, export_json
 from ivr.calllog.listing import CallFilter
 from ivr.calllog.privacy import CallerPrivacy, caller_hash
 from ivr.calllog.schema import TALLIES, call_events, calls
-from ivr.events import Kind
 
 from .calllog_support import KEY
 

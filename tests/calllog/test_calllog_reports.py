@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from ivr.call.events import EndReason, Kind
 from ivr.calllog import dashboard, store
 from ivr.calllog.dashboard import Period
 from ivr.calllog.listing import CallFilter, list_calls, parse_cursor
 from ivr.calllog.privacy import CallerPrivacy
-from ivr.events import EndReason, Kind
 
 from .calllog_support import KEY
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
+from ivr.call.events import Kind
 from ivr.calllog import store, tally
 from ivr.calllog.privacy import CallerPrivacy, caller_hash
 from ivr.calllog.schema import TALLIES, call_events, calls
-from ivr.events import Kind
 
 from .calllog_support import KEY
 

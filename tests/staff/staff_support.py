@@ -12,8 +12,8 @@ from conftest import jst
 from flask import Flask
 from flask.testing import FlaskClient
 
+from ivr.call.events import EndReason, Kind
 from ivr.calllog import store
-from ivr.events import EndReason, Kind
 from ivr.staff import accounts
 from ivr.staff.accounts import StaffUser
 

@@ -9,10 +9,10 @@ import pytest
 from calllog.calllog_support import Script
 from conftest import jst
 
+from ivr.call.events import Kind
 from ivr.calllog.export import export_csv
 from ivr.calllog.listing import CallFilter
 from ivr.calllog.privacy import caller_hash
-from ivr.events import Kind
 from ivr.staff.admin import file_name
 
 from .staff_support import A, B, engine, write

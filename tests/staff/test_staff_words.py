@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from conftest import ROOT
 
-from ivr import loader
+from ivr.call.events import CallEvent, Kind
 from ivr.calllog.dashboard import Period
 from ivr.calllog.listing import CallFilter
-from ivr.events import CallEvent, Kind
+from ivr.phonetree import loader
 from ivr.staff import figures, filters, timeline
 from ivr.staff.filters import CallsQuery
 from ivr.staff.names import Names

@@ -12,10 +12,10 @@ import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ivr import speech
-from ivr.events import Event
-from ivr.speech import Utterance
-from ivr.tree import Hotline, Language, Tree
+from ivr.call.events import Event
+from ivr.phonetree import speech
+from ivr.phonetree.speech import Utterance
+from ivr.phonetree.tree import Hotline, Language, Tree
 
 
 class Kind(StrEnum):

@@ -10,10 +10,10 @@ and times.
 
 from __future__ import annotations
 
-from ivr import speech
-from ivr.loader import Report, did_you_mean
-from ivr.speech import PHRASES, Part
-from ivr.tree import Language, Tree
+from ivr.phonetree import speech
+from ivr.phonetree.report import Report, did_you_mean
+from ivr.phonetree.speech import PHRASES, Part
+from ivr.phonetree.tree import Language, Tree
 
 DYNAMIC = ("connecting", "busy", "no_answer", "failed", "not_dialable", "closed",
            "closed_day_off", "closed_closure", "closed_override", "opens_today",

@@ -18,9 +18,13 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from ivr import engine, fallback, menus, signature, state
-from ivr.events import CallEvent, Event
-from ivr.events import Kind as E
+from ivr.call import engine, state
+from ivr.call.events import CallEvent, Event
+from ivr.call.events import Kind as E
+from ivr.live import menus
+from ivr.phonetree.tree import Tree
+from ivr.web import fallback, signature
+from ivr.web.twiml import Renderer
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
@@ -38,7 +42,7 @@ def _signed() -> None:
 @bp.route("/", methods=METHODS)
 def incoming() -> Response:
     """A call comes in: greeting, emergency advice, language choice."""
-    loaded = menus.get(current_app).get()
+    loaded = menus.of(current_app).get()
     if loaded is None:
         return _fallback_answer()
     dialled = _param("To", 32)
@@ -46,14 +50,14 @@ def incoming() -> Response:
     hotline = loaded.tree.hotline_for(dialled).id
     started = Event.of(E.CALL_STARTED, hotline=hotline, caller=_param("From", 32), to=dialled)
     _record(hotline, (started, *step.events))
-    return _twiml(loaded.renderer.render(step, request.script_root, _audio_base()))
+    return _twiml(_renderer(loaded.tree).render(step, request.script_root, _audio_base()))
 
 
 @bp.route("/<kind>", methods=METHODS)
 @bp.route("/<kind>/<path:rest>", methods=METHODS)
 def step(kind: str, rest: str | None = None) -> Response:
     """A key, a silence or a dial outcome at the place the URL names."""
-    loaded = menus.get(current_app).get()
+    loaded = menus.of(current_app).get()
     if loaded is None:
         return _fallback_answer()
     place = state.from_url(kind if rest is None else "?", request.args)
@@ -66,7 +70,7 @@ def step(kind: str, rest: str | None = None) -> Response:
     hotline = place.hotline if place.hotline in loaded.tree.hotlines else \
         loaded.tree.default_hotline.id
     _record(hotline, step.events)
-    return _twiml(loaded.renderer.render(step, request.script_root, _audio_base()))
+    return _twiml(_renderer(loaded.tree).render(step, request.script_root, _audio_base()))
 
 
 @bp.route("/status", methods=METHODS)
@@ -102,6 +106,14 @@ def _fallback_answer() -> Response:
     if caller_id and not caller_id.startswith("+"):
         caller_id = None
     return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
+
+
+def _renderer(tree: Tree) -> Renderer:
+    """The renderer of ``tree``: one per tree, made when a new tree starts serving."""
+    renderer = current_app.extensions.get("ivr.renderer")
+    if renderer is None or renderer.tree is not tree:
+        renderer = current_app.extensions["ivr.renderer"] = Renderer(tree)
+    return renderer
 
 
 def _twiml(text: str) -> Response:

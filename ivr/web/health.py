@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from ivr import menus
+from ivr.live import menus
 
 bp = Blueprint("health", __name__)
 
@@ -13,7 +13,7 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """200 with the menu version; 'degraded' when no menus load (calls get the fallback)."""
-    holder = menus.get(current_app)
+    holder = menus.of(current_app)
     loaded = holder.get()
     body = {"status": "ok" if loaded else "degraded",
             "menus": loaded.tree.version[:12] if loaded else None,

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, current_app, render_template_string, request
 
-from ivr import simulator
-from ivr.hours import zone
+from ivr.phonetree.hours import zone
+from ivr.web import simulator
 
 bp = Blueprint("devphone", __name__, url_prefix="/dev")
 
@@ -21,10 +21,13 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Simulated call</title>
 <style>
- body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+ body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
+      color:#1b1b1b}
  label{display:block;margin:.6rem 0 .2rem;font-weight:600}
- input,select{font:inherit;padding:.4rem;border:1px solid #555;border-radius:4px;width:100%;max-width:24rem}
- button{font:inherit;margin-top:1rem;padding:.5rem 1.2rem;background:#0b5394;color:#fff;border:0;border-radius:4px}
+ input,select{font:inherit;padding:.4rem;border:1px solid #555;border-radius:4px;width:100%;
+              max-width:24rem}
+ button{font:inherit;margin-top:1rem;padding:.5rem 1.2rem;background:#0b5394;color:#fff;border:0;
+        border-radius:4px}
  button:focus,input:focus{outline:3px solid #f1c232}
  ol{background:#f4f6f8;padding:1rem 1rem 1rem 2.5rem;border-radius:6px}
  .key{font-weight:700}.dial{color:#0b5394;font-weight:700}
@@ -72,11 +75,9 @@ def _simulation_app() -> Flask:
     """The second app instance the simulated calls run through, made once."""
     app = current_app.extensions.get("ivr.devphone_app")
     if app is None:
-        from ivr import create_app
-
         settings = {**current_app.config, "IVR_ALLOW_UNSIGNED": True,
                     "INSTANCE_PATH": current_app.instance_path}
-        app = create_app(settings)
+        app = current_app.extensions["ivr.app_factory"](settings)
         current_app.extensions["ivr.devphone_app"] = app
     return app
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from ivr import recordings
-from ivr.loader import Report, did_you_mean
-from ivr.tree import Action, Menu, Tree, frozen_map
+from ivr.phonetree import recordings
+from ivr.phonetree.report import Report, did_you_mean
+from ivr.phonetree.tree import Action, Menu, Tree, frozen_map
 
 MAX_LANGUAGES = 9  # the language choice uses keys 1-9
 

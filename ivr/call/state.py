@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from ivr.steps import Kind, Place
+from ivr.call.steps import Kind, Place
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_COUNT = 99

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import phonenumbers
 from phonenumbers import PhoneNumberType
 
-from ivr.hours import DAY_MINUTES, Span, WeeklyHours
-from ivr.loader import Invalid
-from ivr.yamlsource import LocatedList, LocatedMap
+from ivr.phonetree.hours import DAY_MINUTES, Span, WeeklyHours
+from ivr.phonetree.report import Invalid
+from ivr.phonetree.yamlsource import LocatedList, LocatedMap
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -50,6 +50,12 @@ def language_code(raw: Any) -> str:
     if not _CODE.match(value):
         raise Invalid(f"'{value}' is not a language code such as 'en', 'ja' or 'tl'")
     return value
+
+
+def language_codes(raw: Any) -> tuple[str, ...]:
+    """One language code or a list of them."""
+    items = raw if isinstance(raw, LocatedList) else [raw]
+    return tuple(language_code(item) for item in items)
 
 
 def boolean(raw: Any) -> bool:
@@ -206,7 +212,7 @@ def days(spec: str) -> list[int]:
 def weekly(raw: Any) -> WeeklyHours:
     """``always``, or ranges per day: ``mon-fri: [09:00-12:30, 13:30-17:00]``."""
     if isinstance(raw, str) and raw.strip().lower() in {"always", "24h", "24/7"}:
-        from ivr.hours import ALWAYS
+        from ivr.phonetree.hours import ALWAYS
         return ALWAYS
     if not isinstance(raw, LocatedMap):
         raise Invalid("must be 'always' or ranges per day, e.g. 'mon-fri: 09:00-17:00'")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from ivr.hours import DAY_MINUTES, Span, WeeklyHours
-from ivr.tree import Language, Service
+from ivr.phonetree.hours import DAY_MINUTES, Span, WeeklyHours
+from ivr.phonetree.tree import Language, Service
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

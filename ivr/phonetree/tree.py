@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
-from ivr.hours import Schedule
+from ivr.phonetree.hours import Schedule
 
 Texts = Mapping[str, str]  # language code -> text
 

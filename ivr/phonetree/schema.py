@@ -10,24 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import holidays
-
-from ivr import fields, languages
-from ivr.hours import Calendar, Closure, Override, Schedule, YearlyClosure
-from ivr.loader import Definition, Invalid, Report, Section, did_you_mean
-from ivr.tree import (
+from ivr.phonetree import fields, languages, services
+from ivr.phonetree.report import Definition, Invalid, Report, Section
+from ivr.phonetree.tree import (
     Action,
     Hotline,
     Input,
     Keys,
     Menu,
     Option,
-    Service,
-    Source,
     Tree,
     frozen_map,
 )
-from ivr.yamlsource import LocatedList, LocatedMap
+from ivr.phonetree.yamlsource import LocatedList, LocatedMap
 
 MAX_OPTIONS = 5  # callers under stress remember about five choices
 ORDER = ("languages", "calendars", "services", "menus", "hotlines")  # each uses the ones before
@@ -70,135 +65,6 @@ def _section(definition: Definition, report: Report) -> Section | None:
                      "one 'name: value' per line, indented under it")
         return None
     return Section(report, definition.file, definition.node, what, definition.line)
-
-
-def _calendar(cid: str, s: Section, built: dict) -> Calendar | None:
-    country = s.take("national_holidays", _country, None)
-    yearly = tuple(_each(s, "yearly", lambda c, n: YearlyClosure(
-        c.take("from", fields.day_of_year), c.take("to", fields.day_of_year),
-        c.take("reason", fields.texts, {}), f"closure.{cid}.y{n}"), ("from", "to", "reason")))
-    closures = tuple(_each(s, "closures", lambda c, n: _closure(cid, c, n),
-                           ("date", "from", "to", "reason")))
-    return Calendar(cid, country, yearly, closures)
-
-
-def _closure(cid: str, c: Section, n: int) -> Closure:
-    if c.has("date"):
-        first = last = c.take("date", fields.calendar_date)
-    else:
-        first, last = c.take("from", fields.calendar_date), c.take("to", fields.calendar_date)
-    if first and last and last < first:
-        c.error("to", f"ends ({last}) before it starts ({first})")
-    return Closure(first, last, c.take("reason", fields.texts), f"closure.{cid}.{n}")
-
-
-def _country(raw: Any) -> str:
-    code = fields.text(raw).upper()
-    if code not in holidays.list_supported_countries():
-        raise Invalid(f"'{code}' is not a country the holidays package knows; Japan is JP")
-    return code
-
-
-def _each(s: Section, key: str, make, known: tuple[str, ...]) -> list[Any]:
-    """Build every item of the list under ``key``; skip the ones with problems."""
-    s.used.add(key)
-    raw = s.node.get(key)
-    if raw is None:
-        return []
-    if not isinstance(raw, LocatedList):
-        s.error(key, f"'{key}' must be a list, each item starting with '- '")
-        return []
-    items = []
-    for n, (node, line) in enumerate(zip(raw, raw.lines, strict=True), start=1):
-        if not isinstance(node, LocatedMap):
-            s.report.error(s.file, line, f"{s.what}: each item of '{key}' must be settings")
-            continue
-        item = Section(s.report, s.file, node, f"{s.what}, {key} item {n}", line)
-        before = len(s.report.errors)
-        value = make(item, n)
-        item.done(known)
-        if len(s.report.errors) == before:
-            items.append(value)
-    return items
-
-
-def _service(sid: str, s: Section, built: dict) -> Service | None:
-    zone = s.take("timezone", fields.timezone, "Asia/Tokyo")
-    weekly = s.take("hours", fields.weekly)
-    overrides = tuple(_each(s, "overrides", lambda c, n: _override(sid, c, n, zone or "Asia/Tokyo"),
-                            ("state", "from", "until", "reason")))
-    calendar_ids = s.take("closed_on", fields.id_list, ())
-    dial, told = _dial(s)
-    number = s.take("number", fields.text, None)
-    if number is None and not s.has("dial"):
-        s.error(None, "give 'dial' (a number Twilio can call) or 'number' (a number "
-                "to read out), or both")
-    elif number is None and told:
-        s.error("dial", "Twilio cannot dial it, so give 'number': the number callers hear "
-                "and can dial themselves")
-    calendars = _calendars(s, calendar_ids or (), built["calendars"])
-    service = Service(
-        sid, s.take("name", fields.texts), dial, number,
-        Schedule(weekly, calendars, overrides, zone or "Asia/Tokyo") if weekly else None,
-        s.take("alternatives", fields.id_list, ()),
-        s.take("ring_seconds", fields.whole_number(5, 120), 30),
-        _source(s), s.take("languages", _codes, ()), s.take("caller_id", fields.e164, None))
-    return service if None not in (service.name, service.schedule, service.source) else None
-
-
-def _dial(s: Section) -> tuple[str | None, bool]:
-    """The number Twilio dials, and whether 'dial' names one it cannot (0570, 110)."""
-    raw = s.node.get("dial")
-    why = fields.why_undiallable(raw) if isinstance(raw, str) else None
-    if why is None:
-        return s.take("dial", fields.e164, None), False
-    s.used.add("dial")
-    s.warning("dial", f"'{raw.strip()}' is {why}, which Twilio cannot dial: callers will "
-              "hear the number instead")
-    return None, True
-
-
-def _calendars(s: Section, ids: tuple[str, ...], known: dict[str, Calendar]) -> tuple:
-    for cid in ids:
-        if cid not in known and ("calendars", cid) not in s.report.places:
-            s.error("closed_on", f"'closed_on' names the calendar '{cid}', which does not "
-                    f"exist{did_you_mean(cid, known)}")
-    return tuple(known[cid] for cid in ids if cid in known)
-
-
-def _codes(raw: Any) -> tuple[str, ...]:
-    items = raw if isinstance(raw, LocatedList) else [raw]
-    return tuple(fields.language_code(item) for item in items)
-
-
-def _override(sid: str, c: Section, n: int, zone: str) -> Override:
-    state = c.take("state", _state)
-    start = c.take("from", fields.local_datetime(zone))
-    end = c.take("until", fields.local_datetime(zone))
-    if start and end and end <= start:
-        c.error("until", f"must come after 'from' ({start:%Y-%m-%d %H:%M})")
-    reason = c.take("reason", fields.texts, {}) if state else c.take("reason", fields.texts)
-    return Override(start, end, bool(state), reason or {}, f"override.{sid}.{n}")
-
-
-def _state(raw: Any) -> bool:
-    value = fields.text(raw).lower()
-    if value not in {"open", "closed"}:
-        raise Invalid(f"must be 'open' or 'closed', not '{value}'")
-    return value == "open"
-
-
-def _source(s: Section) -> Source | None:
-    src = s.child("source")
-    if src is None:
-        if not s.has("source"):
-            s.error(None, "'source' is missing: say where the number and hours come from "
-                    "and when they were checked")
-        return None
-    source = Source(src.take("name", fields.text), src.take("url", fields.text, None),
-                    src.take("checked", fields.calendar_date), src.take("note", fields.text, None))
-    src.done(("name", "url", "checked", "note"))
-    return source if source.name and source.checked else None
 
 
 def _menu(mid: str, s: Section, built: dict) -> Menu | None:
@@ -260,7 +126,7 @@ def _hotline(hid: str, s: Section, built: dict) -> Hotline | None:
     keys, entry = s.child("keys"), s.child("input")
     hotline = Hotline(
         hid, s.take("name", fields.text), s.take("numbers", _numbers, ()),
-        s.take("languages", _codes), s.take("start", fields.identifier),
+        s.take("languages", fields.language_codes), s.take("start", fields.identifier),
         s.take("timezone", fields.timezone, "Asia/Tokyo"), _keys(keys), _input(entry),
         s.take("caller_id", fields.e164, None), s.take("default", fields.boolean, False))
     if None in (hotline.name, hotline.languages, hotline.start, hotline.keys, hotline.input):
@@ -294,8 +160,8 @@ def _input(s: Section | None) -> Input | None:
     return None if None in (value.timeout, value.silence_retries, value.invalid_retries) else value
 
 
-BUILDERS = {"languages": languages.build, "calendars": _calendar, "services": _service,
-            "menus": _menu, "hotlines": _hotline}
+BUILDERS = {"languages": languages.build, "calendars": services.calendar,
+            "services": services.service, "menus": _menu, "hotlines": _hotline}
 KNOWN = {
     "languages": ("name", "say", "phrases", "weekdays", "months", "keys", "digits"),
     "calendars": ("national_holidays", "yearly", "closures"),

@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from ivr import connect, speech
-from ivr.events import EndReason, Event
-from ivr.events import Kind as E
-from ivr.speech import Utterance
-from ivr.steps import Dial, Gather, Kind, Place, Step, Talk, gather_at, talk_for, where
-from ivr.tree import Action, Hotline, Menu, Tree
+from ivr.call import connect
+from ivr.call.events import EndReason, Event
+from ivr.call.events import Kind as E
+from ivr.call.steps import Dial, Gather, Kind, Place, Step, Talk, gather_at, talk_for, where
+from ivr.phonetree import speech
+from ivr.phonetree.speech import Utterance
+from ivr.phonetree.tree import Action, Hotline, Menu, Tree
 
 __all__ = ["Dial", "Gather", "Kind", "Place", "Step", "Talk", "arrive", "back", "goodbye",
            "respond", "start", "where"]

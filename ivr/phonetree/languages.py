@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ivr import fields, speech, voices
-from ivr.loader import Invalid, Section, did_you_mean
-from ivr.tree import Language, Voice, frozen_map
-from ivr.yamlsource import LocatedList
+from ivr.phonetree import fields, speech, voices
+from ivr.phonetree.report import Invalid, Section, did_you_mean
+from ivr.phonetree.tree import Language, Voice, frozen_map
+from ivr.phonetree.yamlsource import LocatedList
 
 
 def build(code: str, s: Section, built: dict) -> Language | None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from ivr import hours, speech
-from ivr.events import EndReason, Event
-from ivr.events import Kind as E
-from ivr.hours import Status, Why, zone
-from ivr.speech import Utterance
-from ivr.steps import Dial, Kind, Place, Step, Talk, gather_at, talk_for, where
-from ivr.tree import Hotline, Service, Tree
+from ivr.call.events import EndReason, Event
+from ivr.call.events import Kind as E
+from ivr.call.steps import Dial, Kind, Place, Step, Talk, gather_at, talk_for, where
+from ivr.phonetree import hours, speech
+from ivr.phonetree.hours import Status, Why, zone
+from ivr.phonetree.speech import Utterance
+from ivr.phonetree.tree import Hotline, Service, Tree
 
 MAX_ALTERNATIVES = 3
 DIAL_OUTCOMES = {"completed": "completed", "answered": "completed", "busy": "busy",

@@ -12,24 +12,22 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask
-
-from ivr import loader
-from ivr.loader import LoadError, Problem
-from ivr.tree import Tree
-from ivr.twiml import Renderer
+from ivr.phonetree import loader
+from ivr.phonetree.report import LoadError, Problem
+from ivr.phonetree.tree import Tree
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A good tree, its renderer and the warnings it loaded with."""
+    """A good tree and the warnings it loaded with."""
 
     tree: Tree
-    renderer: Renderer
     warnings: tuple[Problem, ...]
 
 
@@ -44,6 +42,15 @@ class Menus:
         self._checked = time.monotonic()
         self._lock = threading.Lock()
 
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Menus:
+        """The menus named by the app's settings, loaded now."""
+        menus = cls(os.path.abspath(config["IVR_MENUS_DIR"]),
+                    os.path.abspath(config["IVR_AUDIO_DIR"]),
+                    float(config["IVR_MENU_RELOAD_SECONDS"]))
+        menus.load()
+        return menus
+
     def load(self) -> bool:
         """Load the files now; keep the current tree when they have errors."""
         self._seen = loader.fingerprint(self.menus_dir, self.audio_dir)
@@ -56,7 +63,7 @@ class Menus:
             return False
         for warning in result.warnings:
             log.warning("%s", warning)
-        self.current = Loaded(result.tree, Renderer(result.tree), result.warnings)
+        self.current = Loaded(result.tree, result.warnings)
         self.problems = []
         log.info("menus loaded from %s (version %s)", self.menus_dir, result.tree.version[:12])
         return True
@@ -78,14 +85,6 @@ class Menus:
             self._lock.release()
 
 
-def init_app(app: Flask) -> None:
-    """Load the menus named by the app's settings into ``app.extensions``."""
-    menus = Menus(os.path.abspath(app.config["IVR_MENUS_DIR"]),
-                  os.path.abspath(app.config["IVR_AUDIO_DIR"]),
-                  float(app.config["IVR_MENU_RELOAD_SECONDS"]))
-    menus.load()
-    app.extensions["ivr.menus"] = menus
-
-
-def get(app: Flask) -> Menus:
+def of(app: Any) -> Menus:
+    """The menus of a Flask ``app`` (put in its ``extensions`` by the app factory)."""
     return app.extensions["ivr.menus"]

@@ -13,10 +13,10 @@ from collections import OrderedDict
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from ivr.speech import Utterance
-from ivr.state import to_url
-from ivr.steps import Step
-from ivr.tree import Tree
+from ivr.call.state import to_url
+from ivr.call.steps import Step
+from ivr.phonetree.speech import Utterance
+from ivr.phonetree.tree import Tree
 
 CACHE_SIZE = 4096
 
