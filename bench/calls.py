@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT))
 import ivr  # noqa: E402
 from bench.callbench import cases, loading, report, synthetic, timing  # noqa: E402
 from bench.callbench.cases import Scenario  # noqa: E402
-from ivr.calllog import database  # noqa: E402
 from ivr.calllog.outcome import JAPAN  # noqa: E402
 from ivr.calllog.schema import calls  # noqa: E402
+from ivr.db import database  # noqa: E402
 from ivr.staff import accounts  # noqa: E402
 
 LAST_DAY = date(2026, 10, 31)  # the synthetic year ends on this Japan day

@@ -27,9 +27,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 import ivr
-from ivr.calllog import database
 from ivr.calllog.writer import describe
 from ivr.config import database_url as normalise_url
+from ivr.db import database
 
 ROOT = Path(__file__).resolve().parent.parent
 JST = ZoneInfo("Asia/Tokyo")

@@ -19,9 +19,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from bench.callbench import loading, synthetic
 from bench.callbench.journeys import calls_of_day
-from ivr.calllog import database, store, tally
+from ivr.calllog import store, tally
 from ivr.calllog.listing import list_calls
 from ivr.calllog.schema import call_events, calls
+from ivr.db import database
 
 LAST_DAY = date(2026, 1, 12)  # a Monday; the plan covers the weekend and a holiday before it
 

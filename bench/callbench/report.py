@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from ivr.calllog import database
+from ivr.db import database
 
 BUDGET_MS = 300.0  # issue 3: every page under 300 ms at a million calls
 MIB = 1024 * 1024

@@ -3,7 +3,7 @@
 ``init_app`` puts a ``CallLog`` in ``app.extensions["calllog"]``; the voice
 views call its ``record(events)``, which never blocks or breaks a call. Staff
 pages read through ``connection()`` and the functions of ``report``,
-``store`` and ``export``. Adapter: may import SQLAlchemy, Alembic and
+``store`` and ``export``. Adapter: may import SQLAlchemy, ``ivr.db`` and
 ``ivr.call.events``; Flask only here and in ``cli``; never twilio, the phone
 tree or the web adapter.
 """
@@ -16,9 +16,10 @@ from pathlib import Path
 from flask import Flask, current_app, g
 from sqlalchemy.engine import Connection
 
-from ivr.calllog import cli, database
+from ivr.calllog import cli
 from ivr.calllog.privacy import CallerPrivacy
 from ivr.calllog.writer import CallLog, describe
+from ivr.db import database
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from ivr.calllog import database, store, tally
+from ivr.calllog import store, tally
 from ivr.calllog.export import export_csv, export_json
 from ivr.calllog.listing import CallFilter
 from ivr.calllog.writer import CallLog, describe
+from ivr.db import database
 
 db = AppGroup("db", help="The call log database.")
 calls = AppGroup("calls", help="Export or purge logged calls.")

@@ -18,9 +18,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ivr.call.events import CallEvent, Kind
-from ivr.calllog import database, tally
+from ivr.calllog import tally
 from ivr.calllog.outcome import CallSummary, summarise
 from ivr.calllog.schema import call_events, calls
+from ivr.db import database
 
 
 @dataclass(frozen=True)

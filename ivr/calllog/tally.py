@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ivr.calllog import database
 from ivr.calllog.schema import TALLIES, calls, calls_by_choice, calls_by_hour, calls_by_outcome
+from ivr.db import database
 
 _BY_NAME = {table.name: table for table in TALLIES}
 Key = tuple[str, tuple[tuple[str, Any], ...]]

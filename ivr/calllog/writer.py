@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ivr.call.events import CallEvent
-from ivr.calllog import database, spool, store
+from ivr.calllog import spool, store
 from ivr.calllog.privacy import CallerPrivacy
+from ivr.db import database
 
 log = logging.getLogger(__name__)
 # The database (or the disk) is unavailable: keep the events and retry later. Any other

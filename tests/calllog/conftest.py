@@ -15,9 +15,9 @@ from flask import Flask
 from sqlalchemy.engine import Engine
 
 from ivr import calllog
-from ivr.calllog import database
 from ivr.calllog.privacy import CallerPrivacy
 from ivr.calllog.writer import CallLog
+from ivr.db import database
 
 from .calllog_support import KEY, Script
 

@@ -11,8 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from flask import Flask
 
 from ivr import calllog
-from ivr.calllog import database, store
+from ivr.calllog import store
 from ivr.calllog.schema import metadata
+from ivr.db import database
 from ivr.staff.schema import metadata as staff_metadata
 
 TABLES = {"alembic_version", "calls", "call_events", "calls_by_outcome", "calls_by_hour",

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from ivr.calllog import database, spool, store
+from ivr.calllog import spool, store
 from ivr.calllog.privacy import CallerPrivacy
 from ivr.calllog.schema import call_events
 from ivr.calllog.writer import CallLog
+from ivr.db import database
 
 from .calllog_support import KEY
 

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient
 
-from ivr.calllog import database
+from ivr.db import database
 
 from .staff_support import PASSWORD, add_user, five_calls, log_in
 

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from ivr.calllog import database
+from ivr.db import database
 from ivr.staff.schema import metadata, staff_users
 
 STAFF_TABLES = {"staff_users", "staff_login_failures"}

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from ivr import config
 
-MIGRATIONS = "ivr.calllog:migrations"
+MIGRATIONS = "ivr.db:migrations"
 LOGGING_NAME = "calllog"
 
 
