@@ -1,6 +1,6 @@
-"""Load the menus folder into a ``Tree``, or say exactly what is wrong and where.
+"""Load the menu files into a ``Tree``, or say exactly what is wrong and where.
 
-Pure core, except that it reads the menu files and lists the recordings. Every
+Pure core, except that ``load`` reads the menus folder (through ``bundle``). Every
 problem names its file and line and, where one helps, a hint ("did you mean
 'legal'?"). Errors reject the whole tree (the caller of ``load`` keeps serving
 the last good one); warnings are reported but the tree loads.
@@ -8,19 +8,16 @@ the last good one); warnings are reported but the tree loads.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from ivr.phonetree import checks, schema, yamlsource
+from ivr.phonetree.bundle import Bundle, read_folder
 from ivr.phonetree.report import Definition, LoadError, Problem, Report, did_you_mean
 from ivr.phonetree.tree import Tree
 from ivr.phonetree.yamlsource import LocatedMap
 
 SECTIONS = ("hotlines", "languages", "services", "calendars", "menus")
-AUDIO_TYPES = (".wav", ".mp3")  # wav first: it plays without transcoding delay
 
 
 @dataclass(frozen=True)
@@ -29,17 +26,19 @@ class Result:
 
     tree: Tree
     warnings: tuple[Problem, ...]
+    bundle: Bundle  # what it was loaded from
 
 
-def read_files(menus_dir: str, report: Report) -> list[Definition]:
-    """Parse every YAML file of ``menus_dir`` into its definitions, in file order."""
-    files = _yaml_files(menus_dir)
-    if not files:
-        report.error(_display(menus_dir, menus_dir), 0, "no menu files (*.yaml) found here")
+def read_definitions(bundle: Bundle, report: Report) -> list[Definition]:
+    """Parse every YAML file of ``bundle`` into its definitions, in file order."""
+    if not bundle.files and not bundle.unreadable:
+        report.error(bundle.root, 0, "no menu files (*.yaml) found here")
+    for path, why in bundle.unreadable.items():
+        report.error(bundle.name(path), 1, why)
     seen: dict[tuple[str, str], Definition] = {}
     definitions: list[Definition] = []
-    for path in files:
-        for definition in _read_file(menus_dir, path, report):
+    for path, text in bundle.files.items():
+        for definition in _read_file(bundle.name(path), text, report):
             first = seen.get((definition.section, definition.id))
             if first is not None:
                 report.error(definition.file, definition.line,
@@ -51,17 +50,9 @@ def read_files(menus_dir: str, report: Report) -> list[Definition]:
     return definitions
 
 
-def _read_file(menus_dir: str, path: str, report: Report) -> list[Definition]:
-    name = _display(menus_dir, path)
+def _read_file(name: str, text: str, report: Report) -> list[Definition]:
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yamlsource.parse(handle.read())
-    except UnicodeDecodeError:
-        report.error(name, 1, "the file is not UTF-8 text: save it as UTF-8")
-        return []
-    except OSError as exc:  # removed while being read, or not readable by the app
-        report.error(name, 1, f"the file cannot be read ({exc.strerror or exc})")
-        return []
+        data = yamlsource.parse(text)
     except yamlsource.YamlError as exc:
         report.error(name, exc.line, exc.message)
         return []
@@ -87,70 +78,20 @@ def _definitions(name: str, data: LocatedMap, report: Report) -> Iterable[Defini
             yield Definition(section, entry_id, name, node, entries.lines[entry_id])
 
 
-def _yaml_files(menus_dir: str) -> list[str]:
-    found = []
-    for root, dirs, files in os.walk(menus_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found += [os.path.join(root, f) for f in sorted(files)
-                  if f.endswith((".yaml", ".yml")) and not f.startswith(".")]
-    return found
-
-
-def _display(menus_dir: str, path: str) -> str:
-    """A path as staff know it: 'menus/services.yaml'."""
-    base = os.path.basename(os.path.normpath(menus_dir))
-    rel = os.path.relpath(path, menus_dir)
-    return base if rel == "." else os.path.join(base, rel)
-
-
-def scan_recordings(audio_dir: str) -> dict[tuple[str, str], str]:
-    """Map (language, recording name) to its file under ``audio_dir``, wav before mp3."""
-    found: dict[tuple[str, str], str] = {}
-    if not os.path.isdir(audio_dir):
-        return found
-    for lang in sorted(os.listdir(audio_dir)):
-        folder = os.path.join(audio_dir, lang)
-        if not os.path.isdir(folder):
-            continue
-        for file in sorted(os.listdir(folder), key=lambda f: (os.path.splitext(f)[1] != ".wav", f)):
-            key, ext = os.path.splitext(file)
-            if ext.lower() in AUDIO_TYPES and (lang, key) not in found:
-                found[(lang, key)] = f"{lang}/{file}"
-    return found
-
-
-def fingerprint(menus_dir: str, audio_dir: str) -> str:
-    """A cheap signature of every menu file and recording (names, sizes, times)."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    for path in _yaml_files(menus_dir):
-        _stat_into(digest, path)
-    if os.path.isdir(audio_dir):
-        for root, dirs, files in os.walk(audio_dir):
-            dirs.sort()
-            for file in sorted(files):
-                _stat_into(digest, os.path.join(root, file))
-    return digest.hexdigest()
-
-
-def _stat_into(digest: Any, path: str) -> None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return
-    digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-
-
-def load(menus_dir: str, audio_dir: str) -> Result:
-    """Load and check the whole tree; raise LoadError listing every error found."""
+def load_bundle(bundle: Bundle) -> Result:
+    """Load and check the tree of ``bundle``; raise LoadError listing every error found."""
     report = Report()
-    definitions = read_files(menus_dir, report)
-    recordings = scan_recordings(audio_dir)
-    tree = schema.build(definitions, report, recordings, fingerprint(menus_dir, audio_dir))
+    definitions = read_definitions(bundle, report)
+    tree = schema.build(definitions, report, dict(bundle.recordings), bundle.version)
     if tree is not None and not report.errors:
         tree = checks.check(tree, report)
     problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))
     errors = [p for p in problems if p.level == "error"]
     if errors or tree is None:
         raise LoadError(problems)
-    return Result(tree, tuple(p for p in problems if p.level == "warning"))
+    return Result(tree, tuple(p for p in problems if p.level == "warning"), bundle)
 
+
+def load(menus_dir: str, audio_dir: str) -> Result:
+    """Load and check the tree of the menus folder and the recordings folder."""
+    return load_bundle(read_folder(menus_dir, audio_dir))

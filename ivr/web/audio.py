@@ -11,7 +11,7 @@ import os
 
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
-from ivr.phonetree.loader import AUDIO_TYPES
+from ivr.phonetree.bundle import AUDIO_TYPES
 
 bp = Blueprint("audio", __name__, url_prefix="/audio")
 

@@ -1,0 +1,127 @@
+"""The menu files as text, wherever they come from, and the content hash that names them.
+
+A ``Bundle`` is what the loader reads: every YAML file of the menus folder
+(by its path inside the folder) and the list of recordings. It is read from
+the folder here, or rebuilt from a snapshot or a stored version, so the same
+loader checks a tree whatever its source, and the same content always gets
+the same version (a SHA-256 of the texts and recording names), on every
+worker of every instance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ivr.phonetree.tree import frozen_map
+
+AUDIO_TYPES = (".wav", ".mp3")  # wav first: it plays without transcoding delay
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The menu files' texts by path (``main.yaml``, ``languages/en.yaml``) and the recordings.
+
+    ``root`` is how staff name the folder in messages ("menus"); ``unreadable``
+    maps the files that could not be read as text to why.
+    """
+
+    root: str
+    files: Mapping[str, str]
+    recordings: Mapping[tuple[str, str], str] = field(default_factory=frozen_map)
+    unreadable: Mapping[str, str] = field(default_factory=frozen_map)
+
+    def name(self, path: str) -> str:
+        """A file as staff know it: 'menus/services.yaml'."""
+        return f"{self.root}/{path}"
+
+    @property
+    def version(self) -> str:
+        """The content hash: the same texts and recordings give the same version anywhere."""
+        return hashlib.sha256(json.dumps(self.to_data(), sort_keys=True,
+                                         ensure_ascii=False).encode()).hexdigest()
+
+    def to_data(self) -> dict[str, Any]:
+        """The bundle as JSON-ready data (for snapshots and stored versions)."""
+        return {"root": self.root, "files": dict(self.files),
+                "recordings": sorted([lang, key, file]
+                                     for (lang, key), file in self.recordings.items()),
+                "unreadable": dict(self.unreadable)}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Bundle:
+        """The bundle ``to_data`` wrote; ValueError (or KeyError, TypeError) when damaged."""
+        files = {str(k): str(v) for k, v in data["files"].items()}
+        recordings = {(str(lang), str(key)): str(file) for lang, key, file in data["recordings"]}
+        unreadable = {str(k): str(v) for k, v in data.get("unreadable", {}).items()}
+        return cls(str(data["root"]), frozen_map(files), frozen_map(recordings),
+                   frozen_map(unreadable))
+
+
+def read_folder(menus_dir: str, audio_dir: str) -> Bundle:
+    """Read every YAML file of ``menus_dir`` and list the recordings of ``audio_dir``."""
+    files: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
+    for path in yaml_files(menus_dir):
+        rel = os.path.relpath(path, menus_dir).replace(os.sep, "/")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                files[rel] = handle.read()
+        except UnicodeDecodeError:
+            unreadable[rel] = "the file is not UTF-8 text: save it as UTF-8"
+        except OSError as exc:  # removed while being read, or not readable by the app
+            unreadable[rel] = f"the file cannot be read ({exc.strerror or exc})"
+    root = os.path.basename(os.path.normpath(menus_dir))
+    return Bundle(root, frozen_map(files), frozen_map(scan_recordings(audio_dir)),
+                  frozen_map(unreadable))
+
+
+def yaml_files(menus_dir: str) -> list[str]:
+    """The YAML files under ``menus_dir``, in a stable order, hidden ones left out."""
+    found = []
+    for root, dirs, files in os.walk(menus_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(root, f) for f in sorted(files)
+                  if f.endswith((".yaml", ".yml")) and not f.startswith(".")]
+    return found
+
+
+def scan_recordings(audio_dir: str) -> dict[tuple[str, str], str]:
+    """Map (language, recording name) to its file under ``audio_dir``, wav before mp3."""
+    found: dict[tuple[str, str], str] = {}
+    if not os.path.isdir(audio_dir):
+        return found
+    for lang in sorted(os.listdir(audio_dir)):
+        folder = os.path.join(audio_dir, lang)
+        if not os.path.isdir(folder):
+            continue
+        for file in sorted(os.listdir(folder), key=lambda f: (os.path.splitext(f)[1] != ".wav", f)):
+            key, ext = os.path.splitext(file)
+            if ext.lower() in AUDIO_TYPES and (lang, key) not in found:
+                found[(lang, key)] = f"{lang}/{file}"
+    return found
+
+
+def fingerprint(menus_dir: str, audio_dir: str) -> str:
+    """A cheap signature of every menu file and recording (names, sizes, times): no reads."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in yaml_files(menus_dir):
+        _stat_into(digest, path)
+    if os.path.isdir(audio_dir):
+        for root, dirs, files in os.walk(audio_dir):
+            dirs.sort()
+            for file in sorted(files):
+                _stat_into(digest, os.path.join(root, file))
+    return digest.hexdigest()
+
+
+def _stat_into(digest: Any, path: str) -> None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
