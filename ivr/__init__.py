@@ -39,7 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.before_request(_warn_once)
 
-    app.extensions["ivr.menus"] = menus.Menus.from_config(app.config)
+    app.extensions["ivr.menus"] = menus.Menus.from_config(app.config, app.instance_path)
     app.extensions["ivr.app_factory"] = create_app  # the dev phone makes a second app
     calllog.init_app(app)
     voice.init_app(app)

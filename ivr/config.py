@@ -56,8 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IVR_AUDIO_DIR", "audio", "Folder of recorded prompts, audio/<lang>/<prompt>.wav|mp3."),
     Setting("IVR_AUDIO_BASE_URL", None, "Public base URL the recordings are served "
             "from (a CDN or bucket). Default: served by the app at /audio/."),
-    Setting("IVR_MENU_RELOAD_SECONDS", 5.0, "How often, at most, a worker looks for "
-            "edited menu files (0 turns hot reload off).", float),
+    Setting("IVR_MENU_RELOAD_SECONDS", 5.0, "How often each worker looks for edited menu "
+            "files, in a thread of its own (0 turns hot reload off).", float),
     Setting("IVR_FALLBACK_NUMBER", "+81335010110", "E.164 number the static fallback "
             "answer connects to (a 24 h line). Default: the police English line."),
     Setting("IVR_FALLBACK_CALLER_ID", None, "Caller ID for the fallback's <Dial>: a "

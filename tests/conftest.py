@@ -190,6 +190,7 @@ def make_app(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app in made:
+        app.extensions["ivr.menus"].close()
         calllog = app.extensions.get("calllog")  # `flask call` closes and drops it itself
         if calllog is not None:
             calllog.close(timeout=5)

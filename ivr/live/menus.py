@@ -1,9 +1,13 @@
-"""The phone tree a worker serves: loaded at start, reloaded when the files change.
+"""The phone tree a worker serves: loaded at start, reloaded when its files change.
 
-A request never parses YAML or scans files: it reads the current tree. At
-most every ``IVR_MENU_RELOAD_SECONDS`` one request stats the menu files and
-recordings, and if they changed, reloads them; an edit with errors is
-logged, and the last good tree keeps serving.
+A request never parses YAML nor looks at a file: it reads the current tree.
+A watcher thread per process looks at the source every
+``IVR_MENU_RELOAD_SECONDS`` and reloads when it changed. A good tree is kept
+as the snapshot (``snapshot``); an edit with errors is logged and reported
+(``problems``), and the worker goes on serving its last good tree, or the
+snapshot when that is newer or when the process has just started: so a
+worker recycled during a bad edit, and every worker of the machine, serves
+the same last good version.
 """
 
 from __future__ import annotations
@@ -11,78 +15,143 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from ivr.live.snapshot import Snapshot
+from ivr.live.sources import FolderSource
 from ivr.phonetree import loader
+from ivr.phonetree.bundle import Bundle
 from ivr.phonetree.report import LoadError, Problem
 from ivr.phonetree.tree import Tree
 
 log = logging.getLogger(__name__)
+SNAPSHOT_FILE = "menus-snapshot.json"
+
+
+class Source(Protocol):
+    def stamp(self) -> str: ...
+    def read(self) -> Bundle: ...
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """A good tree and the warnings it loaded with."""
+    """A good tree, the warnings it loaded with, and where it came from."""
 
     tree: Tree
     warnings: tuple[Problem, ...]
+    origin: str = "files"  # or "snapshot": the files were rejected
+
+    @property
+    def version(self) -> str:
+        return self.tree.version[:12]
 
 
 class Menus:
-    """Holds the last good tree of one menus folder and reloads it when it changes."""
+    """Holds the last good tree of one source and reloads it when the source changes."""
 
-    def __init__(self, menus_dir: str, audio_dir: str, interval: float) -> None:
-        self.menus_dir, self.audio_dir, self.interval = menus_dir, audio_dir, interval
+    def __init__(self, source: Source, interval: float, snapshot: Snapshot | None = None) -> None:
+        self.source, self.interval, self.snapshot = source, interval, snapshot
         self.current: Loaded | None = None
-        self.problems: list[Problem] = []  # of the last attempt that failed
-        self._seen = ""
-        self._checked = time.monotonic()
+        self.problems: list[Problem] = []  # of the last attempt, when it was rejected
+        self._seen: str | None = None
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watcher: tuple[int, threading.Thread] | None = None
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Menus:
+    def from_config(cls, config: Mapping[str, Any], instance_path: str) -> Menus:
         """The menus named by the app's settings, loaded now."""
-        menus = cls(os.path.abspath(config["IVR_MENUS_DIR"]),
-                    os.path.abspath(config["IVR_AUDIO_DIR"]),
-                    float(config["IVR_MENU_RELOAD_SECONDS"]))
+        source = FolderSource(os.path.abspath(config["IVR_MENUS_DIR"]),
+                              os.path.abspath(config["IVR_AUDIO_DIR"]))
+        menus = cls(source, float(config["IVR_MENU_RELOAD_SECONDS"]),
+                    Snapshot(os.path.join(instance_path, SNAPSHOT_FILE)))
         menus.load()
+        if menus.interval:
+            menus.watch()
         return menus
 
-    def load(self) -> bool:
-        """Load the files now; keep the current tree when they have errors."""
-        self._seen = loader.fingerprint(self.menus_dir, self.audio_dir)
-        try:
-            result = loader.load(self.menus_dir, self.audio_dir)
-        except LoadError as exc:
-            self.problems = exc.problems
-            kept = "keeping the last good menus" if self.current else "no menus to serve"
-            log.error("menus in %s rejected (%s):\n%s", self.menus_dir, kept, exc)
-            return False
-        for warning in result.warnings:
-            log.warning("%s", warning)
-        self.current = Loaded(result.tree, result.warnings)
-        self.problems = []
-        log.info("menus loaded from %s (version %s)", self.menus_dir, result.tree.version[:12])
-        return True
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
 
     def get(self) -> Loaded | None:
-        """The tree to serve this request, after a reload if one is due."""
-        if self.interval and time.monotonic() - self._checked >= self.interval:
-            self._maybe_reload()
+        """The tree to serve now."""
+        if self.interval and (self._watcher is None or self._watcher[0] != os.getpid()):
+            self.watch()  # a process forked after the watcher started needs its own
         return self.current
 
-    def _maybe_reload(self) -> None:
-        if not self._lock.acquire(blocking=False):
-            return  # another thread is checking; serve the current tree meanwhile
+    def check(self) -> bool:
+        """Look at the source once; reload when it changed. True when a new tree serves."""
+        with self._lock:
+            stamp = self.source.stamp()
+            if stamp == self._seen:
+                return False
+            return self._load(stamp)
+
+    def load(self) -> bool:
+        """Load the source now; on errors keep (or adopt) the last good tree."""
+        with self._lock:
+            return self._load(self.source.stamp())
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _load(self, stamp: str) -> bool:
+        self._seen = stamp
         try:
-            self._checked = time.monotonic()
-            if loader.fingerprint(self.menus_dir, self.audio_dir) != self._seen:
-                self.load()
-        finally:
-            self._lock.release()
+            result = loader.load_bundle(self.source.read())
+        except LoadError as exc:
+            self.problems = exc.problems
+            adopted = self._adopt_snapshot()
+            kept = ("serving the last good menus, version " + self.current.version
+                    if self.current else "no menus to serve: calls get the fallback answer")
+            log.error("menus in %s rejected (%s%s):\n%s", self.source, kept,
+                      ", from the snapshot" if adopted else "", exc)
+            return adopted
+        changed = self.current is None or self.current.tree.version != result.tree.version
+        self._serve(Loaded(result.tree, result.warnings))
+        self.problems = []
+        if self.snapshot is not None and self.source.stamp() == stamp:  # not edited meanwhile
+            self.snapshot.save(result.bundle)
+        return changed
+
+    def _serve(self, loaded: Loaded) -> None:
+        for warning in loaded.warnings:
+            log.warning("%s", warning)
+        self.current = loaded
+        log.info("menus: serving version %s (from the %s)", loaded.version, loaded.origin)
+
+    def _adopt_snapshot(self) -> bool:
+        """Serve the snapshot when it differs from the current tree (newer, or none yet)."""
+        bundle = self.snapshot.read() if self.snapshot is not None else None
+        if bundle is None or (self.current and self.current.tree.version == bundle.version):
+            return False
+        try:  # checked again: the code may have changed since it was written
+            result = loader.load_bundle(bundle)
+        except LoadError as exc:
+            log.error("menus: the last good tree in %s no longer loads:\n%s",
+                      self.snapshot.path, exc)
+            return False
+        self._serve(Loaded(result.tree, result.warnings, "snapshot"))
+        return True
+
+    def watch(self) -> None:
+        """Start this process's watcher thread (once per process)."""
+        with self._lock:
+            if self._watcher is not None and self._watcher[0] == os.getpid():
+                return
+            thread = threading.Thread(target=self._run, name="menus-watch", daemon=True)
+            self._watcher = (os.getpid(), thread)
+            thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # the watcher must live on, whatever a check meets
+                log.exception("menus: looking for edited menu files failed")
 
 
 def of(app: Any) -> Menus:

@@ -45,6 +45,15 @@ def names() -> Names:
     return Names(loaded.tree if loaded else None)
 
 
+@bp.app_context_processor
+def _menu_problems() -> dict[str, object]:
+    """The menu files' first error, for the banner on every staff page while they are rejected."""
+    holder = menus.of(current_app)
+    errors = holder.errors
+    return {"menu_error": errors[0] if errors else None, "menu_error_count": len(errors),
+            "menu_serving": holder.current.version if holder.current else None}
+
+
 def is_staff_path(path: str) -> bool:
     return path == "/staff" or path.startswith("/staff/")
 

@@ -1,4 +1,10 @@
-"""A health check for load balancers and operators: are the menus loaded, which version."""
+"""A health check for load balancers and operators: which tree serves, and is it the files'.
+
+Always 200 while the app answers (calls are served, if only with the
+fallback): the body says ``ok`` when the menu files loaded, ``degraded``
+when they were rejected (a last good tree, or the fallback, serves calls),
+with the first error's file, line and message so the operator can fix it.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +18,17 @@ bp = Blueprint("health", __name__)
 
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
-    """200 with the menu version; 'degraded' when no menus load (calls get the fallback)."""
     holder = menus.of(current_app)
     loaded = holder.get()
-    body = {"status": "ok" if loaded else "degraded",
-            "menus": loaded.tree.version[:12] if loaded else None,
-            "menu_errors": sum(p.level == "error" for p in holder.problems)}
+    errors = holder.errors
+    first = errors[0] if errors else None
+    body = {
+        "status": "ok" if loaded and not errors else "degraded",
+        "menus": loaded.version if loaded else None,
+        "serving": ("fallback" if loaded is None else
+                    "last good menus" if errors else "menus"),
+        "menu_errors": len(errors),
+        "first_error": {"file": first.file, "line": first.line, "message": first.message}
+        if first else None,
+    }
     return jsonify(body)

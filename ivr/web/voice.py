@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from ivr.call import engine, state
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 METHODS = ["GET", "POST"]  # Twilio posts; a number can be set to GET
 _SID = re.compile(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$")
 _NOT_KEYS = re.compile(r"[^0-9*#]")
+TREE_HEADER = "X-IVR-Tree"
 
 
 @bp.before_request
@@ -38,11 +39,26 @@ def _signed() -> None:
     signature.require(request)
 
 
+@bp.after_request
+def _named(response: Response) -> Response:
+    """Every answer names the tree version it used ("none": the fallback, without menus)."""
+    response.headers[TREE_HEADER] = g.get("ivr_tree", "none")
+    return response
+
+
+def _loaded() -> menus.Loaded | None:
+    """The tree this request uses, noted for the answer's header."""
+    loaded = menus.of(current_app).get()
+    if loaded is not None:
+        g.ivr_tree = loaded.version
+    return loaded
+
+
 @bp.route("", methods=METHODS)
 @bp.route("/", methods=METHODS)
 def incoming() -> Response:
     """A call comes in: greeting, emergency advice, language choice."""
-    loaded = menus.of(current_app).get()
+    loaded = _loaded()
     if loaded is None:
         return _fallback_answer()
     dialled = _param("To", 32)
@@ -57,7 +73,7 @@ def incoming() -> Response:
 @bp.route("/<kind>/<path:rest>", methods=METHODS)
 def step(kind: str, rest: str | None = None) -> Response:
     """A key, a silence or a dial outcome at the place the URL names."""
-    loaded = menus.of(current_app).get()
+    loaded = _loaded()
     if loaded is None:
         return _fallback_answer()
     place = state.from_url(kind if rest is None else "?", request.args)
