@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ivr.phonetree.notices import Notice
 from ivr.phonetree.tree import frozen_map
 
 AUDIO_TYPES = (".wav", ".mp3")  # wav first: it plays without transcoding delay
@@ -27,13 +28,15 @@ class Bundle:
     """The menu files' texts by path (``main.yaml``, ``languages/en.yaml``) and the recordings.
 
     ``root`` is how staff name the folder in messages ("menus"); ``unreadable``
-    maps the files that could not be read as text to why.
+    maps the files that could not be read as text to why; ``notices`` are the
+    staff notices in force or to come (kept in the database, not in the files).
     """
 
     root: str
     files: Mapping[str, str]
     recordings: Mapping[tuple[str, str], str] = field(default_factory=frozen_map)
     unreadable: Mapping[str, str] = field(default_factory=frozen_map)
+    notices: tuple[Notice, ...] = ()
 
     def name(self, path: str) -> str:
         """A file as staff know it: 'menus/services.yaml'."""
@@ -41,7 +44,7 @@ class Bundle:
 
     @property
     def version(self) -> str:
-        """The content hash: the same texts and recordings give the same version anywhere."""
+        """The content hash: the same texts, recordings and notices give the same version."""
         return hashlib.sha256(json.dumps(self.to_data(), sort_keys=True,
                                          ensure_ascii=False).encode()).hexdigest()
 
@@ -50,7 +53,8 @@ class Bundle:
         return {"root": self.root, "files": dict(self.files),
                 "recordings": sorted([lang, key, file]
                                      for (lang, key), file in self.recordings.items()),
-                "unreadable": dict(self.unreadable)}
+                "unreadable": dict(self.unreadable),
+                "notices": [notice.to_data() for notice in self.notices]}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Bundle:
@@ -58,8 +62,14 @@ class Bundle:
         files = {str(k): str(v) for k, v in data["files"].items()}
         recordings = {(str(lang), str(key)): str(file) for lang, key, file in data["recordings"]}
         unreadable = {str(k): str(v) for k, v in data.get("unreadable", {}).items()}
+        notices = tuple(Notice.from_data(n) for n in data.get("notices", ()))
         return cls(str(data["root"]), frozen_map(files), frozen_map(recordings),
-                   frozen_map(unreadable))
+                   frozen_map(unreadable), notices)
+
+    def with_files(self, files: Mapping[str, str]) -> Bundle:
+        """The same recordings and notices with other files (a draft, an older version)."""
+        return Bundle(self.root, frozen_map(dict(files)), self.recordings, frozen_map(),
+                      self.notices)
 
 
 def read_folder(menus_dir: str, audio_dir: str) -> Bundle:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ivr.phonetree import checks, schema, yamlsource
+from ivr.phonetree import checks, notices, schema, yamlsource
 from ivr.phonetree.bundle import Bundle, read_folder
 from ivr.phonetree.report import Definition, LoadError, Problem, Report, did_you_mean
 from ivr.phonetree.tree import Tree
@@ -84,7 +84,7 @@ def load_bundle(bundle: Bundle) -> Result:
     definitions = read_definitions(bundle, report)
     tree = schema.build(definitions, report, dict(bundle.recordings), bundle.version)
     if tree is not None and not report.errors:
-        tree = checks.check(tree, report)
+        tree = notices.apply(checks.check(tree, report), bundle.notices, report)
     problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))
     errors = [p for p in problems if p.level == "error"]
     if errors or tree is None:
