@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -34,14 +35,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _finish_config(app)
 
     from ivr import calllog, cli, staff
-    from ivr.live import menus
     from ivr.web import audio, devphone, health, voice
 
     app.before_request(_warn_once)
 
-    app.extensions["ivr.menus"] = menus.Menus.from_config(app.config, app.instance_path)
+    app.extensions.setdefault("ivr.clock", lambda: datetime.now(UTC))
     app.extensions["ivr.app_factory"] = create_app  # the dev phone makes a second app
     calllog.init_app(app)
+    app.extensions["ivr.menus"] = _menus(app)
     voice.init_app(app)
     app.register_blueprint(audio.bp)
     app.register_blueprint(health.bp)
@@ -50,6 +51,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["csrf"].exempt(voice.bp)  # Twilio signs its requests instead
     cli.init_app(app)
     return app
+
+
+def _menus(app: Flask) -> Any:
+    """The live tree: published versions (or the menus folder), notices and recordings."""
+    from ivr.db import database
+    from ivr.live.menus import SNAPSHOT_FILE, Menus
+    from ivr.live.snapshot import Snapshot
+    from ivr.live.sources import FolderSource
+    from ivr.menustore.source import StoreSource
+
+    config = app.config
+    folder = FolderSource(os.path.abspath(config["IVR_MENUS_DIR"]),
+                          os.path.abspath(config["IVR_AUDIO_DIR"]))
+    engine = database.ProcessEngine(config["DATABASE_URL"])
+    app.extensions["ivr.menus_engine"] = engine
+    source = StoreSource(engine, folder,
+                         versions=config["IVR_MENUS_SOURCE"] == "database",
+                         clock=lambda: app.extensions["ivr.clock"]())
+    menus = Menus(source, float(config["IVR_MENU_RELOAD_SECONDS"]),
+                  Snapshot(os.path.join(app.instance_path, SNAPSHOT_FILE)), fallback=folder)
+    menus.load()
+    if menus.interval:
+        menus.watch()
+    return menus
 
 
 def _finish_config(app: Flask) -> None:

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.engine import Engine
 
+from ivr.menustore import versions
 from ivr.phonetree import loader, recordings
+from ivr.phonetree.bundle import read_folder
 from ivr.phonetree.hours import zone
 from ivr.web import simulator
 
-menus_cli = AppGroup("menus", help="Check the phone tree in the menus folder.")
+menus_cli = AppGroup("menus", help="Check, import and export the phone tree.")
 
 
 @menus_cli.command("check")
@@ -64,6 +67,63 @@ def recordings_command(lang: str) -> None:
         click.echo(f"{mark} audio/{lang}/{name}.wav")
     if not voiceless:
         click.echo(f"('{lang}' has a Twilio voice: these recordings are optional)")
+
+
+@menus_cli.command("import")
+@click.option("--dir", "menus_dir", help="Menus folder (default: IVR_MENUS_DIR).")
+@click.option("--note", default="Imported from the menus folder", show_default=True,
+              help="Why: shown in the history of versions.")
+@click.option("--if-changed", is_flag=True,
+              help="Do nothing when the folder is what the newest version already holds.")
+def import_command(menus_dir: str | None, note: str, if_changed: bool) -> None:
+    """Publish the menus folder as a new version (only if it passes every check)."""
+    folder, audio = _dirs(menus_dir, None)
+    bundle = read_folder(folder, audio)
+    if check(folder, audio):
+        raise click.ClickException("not imported: fix the errors above first")
+    with _engine().begin() as connection:
+        latest = versions.latest(connection)
+        if if_changed and latest and latest.digest == versions.digest(bundle.root, bundle.files):
+            click.echo(f"Unchanged: version {latest.number} already holds these files.")
+            return
+        made = versions.add(connection, bundle.files, bundle.root, kind="import", note=note,
+                            author="command line", now=datetime.now(UTC))
+    click.echo(f"Published version {made.number}: every instance serves it within "
+               f"{current_app.config['IVR_MENU_RELOAD_SECONDS']:g} s.")
+
+
+@menus_cli.command("export")
+@click.argument("target", type=click.Path(file_okay=False))
+@click.option("--version", "number", type=int, help="Version number (default: the newest).")
+def export_command(target: str, number: int | None) -> None:
+    """Write a published version's files into TARGET, exactly as they were published."""
+    with _engine().connect() as connection:
+        version = versions.get(connection, number) if number else versions.latest(connection)
+    if version is None:
+        raise click.ClickException(f"no version {number}" if number else "no version yet")
+    for path, text in sorted(version.files.items()):
+        file = os.path.join(target, *path.split("/"))
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        with open(file, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    click.echo(f"Wrote version {version.number} ({len(version.files)} files) to {target}")
+
+
+@menus_cli.command("versions")
+@click.option("--limit", default=20, show_default=True)
+def versions_command(limit: int) -> None:
+    """List the published versions, newest first (the first one serves calls)."""
+    with _engine().connect() as connection:
+        found = versions.history(connection, limit)
+    for version in found:
+        click.echo(f"{version.number:>4}  {version.created_at:%Y-%m-%d %H:%M} UTC  "
+                   f"{version.kind:<8} {version.author}: {version.note}")
+    if not found:
+        click.echo("No version yet: the first start publishes the menus folder.")
+
+
+def _engine() -> Engine:
+    return current_app.extensions["ivr.menus_engine"]()
 
 
 @click.command("call")

@@ -26,6 +26,13 @@ def _text(raw: str) -> str:
     return raw.strip()
 
 
+def _menus_source(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"database", "folder"}:
+        raise ValueError(f"expected 'database' or 'folder', got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     """One environment variable: its name, default, parser and meaning."""
@@ -51,6 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", None, "SQLAlchemy URL of the call log (postgres://, "
             "postgresql://, postgresql+psycopg:// or sqlite:///). Default: a SQLite "
             "file in the instance folder."),
+    Setting("IVR_MENUS_SOURCE", "database", "Where calls' menus come from: 'database' (the "
+            "newest version published by staff; the menus folder is published as version 1 "
+            "on an empty database) or 'folder' (the menus folder as deployed; no browser "
+            "editing).", _menus_source),
     Setting("IVR_MENUS_DIR", "menus", "Folder of the phone tree YAML files (relative "
             "to the working directory, or absolute)."),
     Setting("IVR_AUDIO_DIR", "audio", "Folder of recorded prompts, audio/<lang>/<prompt>.wav|mp3."),

@@ -182,6 +182,7 @@ def make_app(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Flask]]:
                     "IVR_MENUS_DIR": str(ROOT / "menus"), "IVR_AUDIO_DIR": str(ROOT / "audio"),
                     "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
                     "IVR_SPOOL_DIR": str(tmp_path / "spool"), "IVR_MENU_RELOAD_SECONDS": 0,
+                    "IVR_MENUS_SOURCE": "folder",
                     "IVR_CALLER_HASH_KEY": "test-key", **config}
         app = ivr.create_app(settings)
         app.extensions["ivr.clock"] = clock
@@ -191,6 +192,7 @@ def make_app(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Flask]]:
     yield make
     for app in made:
         app.extensions["ivr.menus"].close()
+        app.extensions["ivr.menus_engine"].dispose()
         calllog = app.extensions.get("calllog")  # `flask call` closes and drops it itself
         if calllog is not None:
             calllog.close(timeout=5)

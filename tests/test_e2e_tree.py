@@ -48,7 +48,8 @@ def workers(tmp_path: Path):
     env = {**os.environ, "PORT": str(port), "TWILIO_AUTH_TOKEN": TOKEN,
            "IVR_INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}",
            "IVR_CALLER_HASH_KEY": "e2e-key", "SECRET_KEY": "e2e-secret", "WEB_CONCURRENCY": "3",
-           "IVR_MENUS_DIR": str(menus), "IVR_MENU_RELOAD_SECONDS": "0.2"}
+           "IVR_MENUS_DIR": str(menus), "IVR_MENU_RELOAD_SECONDS": "0.2",
+           "IVR_MENUS_SOURCE": "folder"}
     env.pop("IVR_ALLOW_UNSIGNED", None)
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:

@@ -56,12 +56,13 @@ def test_edits_are_picked_up_and_broken_edits_are_refused(make_app, menus_dir, c
     assert f"serving the last good menus, version {good}" in caplog.text
     assert client.get("/healthz").json == {
         "status": "degraded", "menus": good, "serving": "last good menus", "menu_errors": 1,
-        "first_error": BROKEN_ERROR}
+        "first_error": BROKEN_ERROR, "source_error": None}
 
     edit(menus_dir, "menu: legl", "menu: legal")
     assert holder.check() is False  # fixed: the same tree as before, now from the files
     assert client.get("/healthz").json == {
-        "status": "ok", "menus": good, "serving": "menus", "menu_errors": 0, "first_error": None}
+        "status": "ok", "menus": good, "serving": "menus", "menu_errors": 0, "first_error": None,
+        "source_error": None}
 
 
 def test_the_watcher_thread_reloads_without_a_request(make_app, menus_dir):
@@ -112,7 +113,7 @@ def test_a_process_starting_during_a_bad_edit_serves_the_last_good_tree(make_app
     assert client.post(URL).headers["X-IVR-Tree"] == good
     assert client.get("/healthz").json == {
         "status": "degraded", "menus": good, "serving": "last good menus", "menu_errors": 1,
-        "first_error": BROKEN_ERROR}
+        "first_error": BROKEN_ERROR, "source_error": None}
     assert f"serving the last good menus, version {good}, from the snapshot" in caplog.text
 
 
@@ -125,7 +126,7 @@ def test_without_a_snapshot_a_bad_edit_at_start_gets_the_fallback(make_app, menu
         "Say", "Say", "Say", "Dial", "Say", "Say", "Say", "Hangup"]
     assert client.get("/healthz").json == {
         "status": "degraded", "menus": None, "serving": "fallback", "menu_errors": 1,
-        "first_error": BROKEN_ERROR}
+        "first_error": BROKEN_ERROR, "source_error": None}
 
 
 def test_workers_converge_on_the_newest_good_tree_when_an_edit_is_rejected(menus_dir, tmp_path):

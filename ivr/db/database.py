@@ -11,8 +11,10 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,28 @@ from ivr import config
 
 MIGRATIONS = "ivr.db:migrations"
 LOGGING_NAME = "calllog"
+
+
+# Names for constraints and indexes, the same on SQLite and PostgreSQL (migrations use them).
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+# INTEGER PRIMARY KEY is the rowid on SQLite (autoincrementing, no extra index).
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+Data = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def naive(moment: datetime) -> datetime:
+    """Return an aware time as the naive UTC the tables store."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """Return a stored naive UTC time as an aware one."""
+    return None if moment is None else moment.replace(tzinfo=UTC)
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -52,6 +76,29 @@ def create_engine(url: str, *, busy_timeout: float = 5.0) -> Engine:
     engine = sa.create_engine(url, connect_args={"timeout": busy_timeout}, **options)
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+class ProcessEngine:
+    """An engine made when first needed in each process (none may cross a gunicorn fork)."""
+
+    def __init__(self, url: str, **options: Any) -> None:
+        self.url, self.options = url, options
+        self._engine: tuple[int, Engine] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Engine:
+        made = self._engine
+        if made is not None and made[0] == os.getpid():
+            return made[1]
+        with self._lock:
+            if self._engine is None or self._engine[0] != os.getpid():
+                self._engine = (os.getpid(), create_engine(self.url, **self.options))
+            return self._engine[1]
+
+    def dispose(self) -> None:
+        if self._engine is not None and self._engine[0] == os.getpid():
+            self._engine[1].dispose()
+        self._engine = None
 
 
 def _without_rows(record: logging.LogRecord) -> bool:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ivr.live.snapshot import Snapshot
-from ivr.live.sources import FolderSource
+from ivr.live.sources import Unavailable
 from ivr.phonetree import loader
 from ivr.phonetree.bundle import Bundle
 from ivr.phonetree.report import LoadError, Problem
@@ -41,7 +40,7 @@ class Loaded:
 
     tree: Tree
     warnings: tuple[Problem, ...]
-    origin: str = "files"  # or "snapshot": the files were rejected
+    origin: str = "source"  # or "snapshot", "menus folder": what served when the source failed
 
     @property
     def version(self) -> str:
@@ -51,26 +50,18 @@ class Loaded:
 class Menus:
     """Holds the last good tree of one source and reloads it when the source changes."""
 
-    def __init__(self, source: Source, interval: float, snapshot: Snapshot | None = None) -> None:
+    def __init__(self, source: Source, interval: float, snapshot: Snapshot | None = None,
+                 fallback: Source | None = None) -> None:
         self.source, self.interval, self.snapshot = source, interval, snapshot
+        self.fallback = fallback  # read only with no tree at all: no good load, no snapshot
         self.current: Loaded | None = None
         self.problems: list[Problem] = []  # of the last attempt, when it was rejected
+        self.outage: str | None = None  # why the source cannot be read now
+        self._kept: str | None = None  # the version this process last wrote as the snapshot
         self._seen: str | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._watcher: tuple[int, threading.Thread] | None = None
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any], instance_path: str) -> Menus:
-        """The menus named by the app's settings, loaded now."""
-        source = FolderSource(os.path.abspath(config["IVR_MENUS_DIR"]),
-                              os.path.abspath(config["IVR_AUDIO_DIR"]))
-        menus = cls(source, float(config["IVR_MENU_RELOAD_SECONDS"]),
-                    Snapshot(os.path.join(instance_path, SNAPSHOT_FILE)))
-        menus.load()
-        if menus.interval:
-            menus.watch()
-        return menus
 
     @property
     def errors(self) -> list[Problem]:
@@ -85,7 +76,10 @@ class Menus:
     def check(self) -> bool:
         """Look at the source once; reload when it changed. True when a new tree serves."""
         with self._lock:
-            stamp = self.source.stamp()
+            try:
+                stamp = self.source.stamp()
+            except Unavailable as exc:
+                return self._unavailable(exc)
             if stamp == self._seen:
                 return False
             return self._load(stamp)
@@ -93,15 +87,22 @@ class Menus:
     def load(self) -> bool:
         """Load the source now; on errors keep (or adopt) the last good tree."""
         with self._lock:
-            return self._load(self.source.stamp())
+            try:
+                return self._load(self.source.stamp())
+            except Unavailable as exc:
+                return self._unavailable(exc)
 
     def close(self) -> None:
         self._stop.set()
 
     def _load(self, stamp: str) -> bool:
-        self._seen = stamp
+        bundle = self.source.read()  # Unavailable: the caller keeps what serves
+        self._seen, self.outage = stamp, None
+        if self.current and not self.problems and self.current.tree.version == bundle.version:
+            self._keep(bundle)
+            return False  # nothing callers hear changed (a file's time, a staff account)
         try:
-            result = loader.load_bundle(self.source.read())
+            result = loader.load_bundle(bundle)
         except LoadError as exc:
             self.problems = exc.problems
             adopted = self._adopt_snapshot()
@@ -113,9 +114,34 @@ class Menus:
         changed = self.current is None or self.current.tree.version != result.tree.version
         self._serve(Loaded(result.tree, result.warnings))
         self.problems = []
-        if self.snapshot is not None and self.source.stamp() == stamp:  # not edited meanwhile
-            self.snapshot.save(result.bundle)
+        self._keep(result.bundle)
         return changed
+
+    def _keep(self, bundle: Bundle) -> None:
+        """Make ``bundle`` (just loaded fine) the snapshot, unless it is already."""
+        if self.snapshot is None or self._kept == bundle.version:
+            return
+        if self.snapshot.save(bundle):
+            self._kept = bundle.version
+
+    def _unavailable(self, exc: Unavailable) -> bool:
+        """The source cannot be read: keep the tree; with none, the snapshot, then the fallback."""
+        self.outage = str(exc)
+        if self.current is not None:
+            return False
+        if self._adopt_snapshot():
+            return True
+        if self.fallback is None:
+            return False
+        try:
+            result = loader.load_bundle(self.fallback.read())
+        except LoadError as error:
+            self.problems = error.problems
+            log.error("menus: %s, and the menus in %s are rejected:\n%s", exc, self.fallback,
+                      error)
+            return False
+        self._serve(Loaded(result.tree, result.warnings, "menus folder"))
+        return True
 
     def _serve(self, loaded: Loaded) -> None:
         for warning in loaded.warnings:

@@ -25,3 +25,7 @@ class FolderSource:
 
     def read(self) -> Bundle:
         return read_folder(self.menus_dir, self.audio_dir)
+
+
+class Unavailable(Exception):
+    """The source cannot be read now (its database is down): keep serving what you have."""

@@ -22,13 +22,14 @@ def healthz() -> ResponseReturnValue:
     loaded = holder.get()
     errors = holder.errors
     first = errors[0] if errors else None
+    fresh = loaded is not None and loaded.origin == "source" and not errors
     body = {
-        "status": "ok" if loaded and not errors else "degraded",
+        "status": "ok" if fresh and not holder.outage else "degraded",
         "menus": loaded.version if loaded else None,
-        "serving": ("fallback" if loaded is None else
-                    "last good menus" if errors else "menus"),
+        "serving": "fallback" if loaded is None else "menus" if fresh else "last good menus",
         "menu_errors": len(errors),
         "first_error": {"file": first.file, "line": first.line, "message": first.message}
         if first else None,
+        "source_error": holder.outage,
     }
     return jsonify(body)

@@ -13,7 +13,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
@@ -182,5 +182,4 @@ def _record(hotline: str | None, events: Iterable[Event], uid: str | None = None
 
 
 def init_app(app: Flask) -> None:
-    app.extensions.setdefault("ivr.clock", lambda: datetime.now(UTC))
     app.register_blueprint(bp)

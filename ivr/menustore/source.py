@@ -1,0 +1,103 @@
+"""What the live tree reads: the newest published version, notices and recordings.
+
+With ``versions`` on (``IVR_MENUS_SOURCE=database``, the default), the menu
+files are the newest published version; the first start on an empty
+database publishes the menus folder as version 1 (when it passes the
+checks). With it off (``folder``), the files are the menus folder's, as
+deployed. Either way the notices in force and the uploaded recordings come
+from the database, so every instance routes alike. A database that cannot
+be reached raises ``Unavailable``: the holder keeps serving its last good
+tree (or the snapshot) and says so once, not at every look.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ivr.live.sources import FolderSource, Unavailable
+from ivr.menustore import notices, recordings, versions
+from ivr.menustore.schema import menu_versions
+from ivr.menustore.schema import notices as notice_table
+from ivr.menustore.schema import recordings as audio
+from ivr.phonetree import loader
+from ivr.phonetree.bundle import Bundle
+from ivr.phonetree.report import LoadError
+from ivr.phonetree.tree import frozen_map
+
+log = logging.getLogger(__name__)
+SEED_NOTE = "The menus folder, published at the first start"
+# Everything that changes what callers hear, in one cheap query.
+STAMP = sa.select(
+    sa.select(sa.func.max(menu_versions.c.number)).scalar_subquery(),
+    sa.select(sa.func.max(notice_table.c.id)).scalar_subquery(),
+    sa.select(sa.func.count(notice_table.c.withdrawn_at)).scalar_subquery(),
+    sa.select(sa.func.max(audio.c.id)).scalar_subquery(),
+    sa.select(sa.func.count()).select_from(audio).scalar_subquery(),
+)
+
+
+class StoreSource:
+    """The menus as the database says: published version (or folder), notices, recordings."""
+
+    def __init__(self, engine: Callable[[], Engine], folder: FolderSource, *, versions: bool,
+                 clock: Callable[[], datetime]) -> None:
+        self.engine, self.folder, self.versions, self.clock = engine, folder, versions, clock
+        self._down = False
+
+    def __str__(self) -> str:
+        return "the database (published versions)" if self.versions else str(self.folder)
+
+    def stamp(self) -> str:
+        with self._reading("look for changes"), self.engine().connect() as connection:
+            row = connection.execute(STAMP).one()
+        return f"{self.folder.stamp()}|{tuple(row)}"
+
+    def read(self) -> Bundle:
+        here = self.folder.read()
+        with self._reading("read the menus"), self.engine().begin() as connection:
+            if self.versions:
+                version = versions.latest(connection) or self._seed(connection, here)
+                files = version.bundle() if version else here
+            else:
+                files = here
+            stored = recordings.names(connection)
+            in_force = tuple(notices.in_force(connection, self.clock()))
+        return Bundle(files.root, files.files, frozen_map({**here.recordings, **stored}),
+                      files.unreadable, in_force)
+
+    def _seed(self, connection: sa.Connection, folder: Bundle) -> versions.Version | None:
+        """Publish the menus folder as version 1, if it loads; None when it does not."""
+        try:
+            loader.load_bundle(folder)
+        except LoadError:
+            return None  # the holder loads the folder itself and reports its problems
+        try:
+            version = versions.add(connection, folder.files, folder.root, kind="seed",
+                                   note=SEED_NOTE, author="menus folder", now=self.clock())
+        except versions.VersionError:  # another worker seeded it at the same moment
+            connection.rollback()
+            return versions.latest(connection)
+        log.info("menus: the menus folder is published as version %d", version.number)
+        return version
+
+    @contextmanager
+    def _reading(self, what: str) -> Iterator[None]:
+        """Turn database errors into ``Unavailable``, logged once per outage."""
+        try:
+            yield
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            if not self._down:
+                log.error("menus: cannot %s in the database (%s): serving the last good tree",
+                          what, type(exc).__name__)
+            self._down = True
+            raise Unavailable(f"the database cannot be reached to {what} "
+                              f"({type(exc).__name__})") from None
+        if self._down:
+            log.info("menus: the database is back")
+        self._down = False
