@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from conftest import ROOT
+from conftest import MENUS, ROOT
 
 from ivr.config import SETTINGS
 from ivr.phonetree import loader, yamlsource
@@ -33,7 +33,7 @@ def test_every_yaml_example_for_staff_is_valid_yaml(block):
 
 def test_the_example_problems_are_what_menus_check_prints(tmp_path):
     menus = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", menus)
+    shutil.copytree(MENUS, menus)
     main, services = menus / "main.yaml", menus / "services.yaml"
     main.write_text(main.read_text(encoding="utf-8").replace("menu: legal", "menu: legl"),
                     encoding="utf-8")

@@ -7,7 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, jst
+from conftest import AUDIO, MENUS, jst
 
 from ivr.call import engine
 from ivr.call.engine import Kind, Place
@@ -20,7 +20,7 @@ from ivr.web.twiml import Renderer
 
 @pytest.fixture(scope="module")
 def tree():
-    return loader.load(str(ROOT / "menus"), str(ROOT / "audio")).tree
+    return loader.load(str(MENUS), str(AUDIO)).tree
 
 
 def with_service(tree, sid, **changes):

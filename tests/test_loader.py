@@ -1,4 +1,4 @@
-"""Loading menus: the shipped tree loads clean; each mistake gives one exact, located message.
+"""Loading menus: a small tree loads clean; each mistake gives one exact, located message.
 
 A small valid tree is written here as YAML text (two languages, two menus, four
 services, three calendars). Each case of the table changes one thing in it and
@@ -17,8 +17,6 @@ import pytest
 from ivr.phonetree import loader, recordings, speech, yamlsource
 from ivr.phonetree.hours import Span
 from ivr.phonetree.loader import LoadError, Result
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def phrases(code: str) -> str:
@@ -213,24 +211,6 @@ def record(tmp_path: Path, lang: str, names: list[str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:
         (folder / f"{name}.wav").write_bytes(b"")
-
-
-# -- the shipped menus ------------------------------------------------------------------
-
-
-@pytest.fixture
-def in_repo_root(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work from the repository root, found from this file, as the hotline does."""
-    assert (REPO / "menus").is_dir() and (REPO / "ivr").is_dir()
-    monkeypatch.chdir(REPO)
-    return REPO
-
-
-def test_the_shipped_menus_load_without_errors_or_warnings(in_repo_root: Path) -> None:
-    result = loader.load("menus", "audio")
-    assert [str(p) for p in result.warnings] == []
-    assert result.tree.default_hotline.start in result.tree.menus
-    assert result.tree.services["human-rights"].dial is None  # a 0570 number: told
 
 
 # -- the fixture, and one mistake at a time ----------------------------------------------

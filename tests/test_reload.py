@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 
-from conftest import ROOT, post, says, twiml
+from conftest import post, says, twiml
 
 
-def test_edits_are_picked_up_and_broken_edits_are_refused(make_app, tmp_path, caplog):
-    menus = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", menus)
+def test_edits_are_picked_up_and_broken_edits_are_refused(make_app, menus_copy, caplog):
+    menus = menus_copy
     app = make_app(IVR_MENUS_DIR=str(menus), IVR_MENU_RELOAD_SECONDS=0.001)
     client = app.test_client()
     url = "/voice/menu?h=main&l=en&t=main"
@@ -50,9 +48,8 @@ def test_with_reload_off_nothing_is_stat_per_request(make_app, tmp_path, monkeyp
     assert calls == []
 
 
-def test_an_unreadable_menu_file_keeps_the_last_good_tree(make_app, tmp_path, monkeypatch):
-    menus = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", menus)
+def test_an_unreadable_menu_file_keeps_the_last_good_tree(make_app, menus_copy, monkeypatch):
+    menus = menus_copy
     app = make_app(IVR_MENUS_DIR=str(menus), IVR_MENU_RELOAD_SECONDS=0.001)
     client = app.test_client()
     real_open = open
