@@ -102,7 +102,7 @@ services:
       en: Houterasu
       ja: 法テラス
     dial: "+815037545430"
-    number: 0570-078377
+    number: 050-3754-5430
     hours:
       mon-fri: 09:00-17:00
     closed_on: [japan, year-end]
@@ -314,7 +314,7 @@ MESSAGE_CASES = [
     ("an override reason missing in one language", "services.yaml", "          ja: 研修\n", "",
      ["menus/services.yaml:38: error: service 'iom', overrides item 1: reason has no text "
       "in ja"]),
-    # phone numbers
+    # phone numbers dialled
     ("an invalid number", "services.yaml", '"+81335010110"', '"+8133501011"',
      ["menus/services.yaml:6: error: service 'police': 'dial' '+8133501011' is not a valid "
       "phone number"]),
@@ -333,6 +333,47 @@ MESSAGE_CASES = [
     ("neither dial nor number", "services.yaml", "    number: 0570-090911\n", "",
      ["menus/services.yaml:45: error: service 'rights': give 'dial' (a number Twilio can "
       "call) or 'number' (a number to read out), or both"]),
+    # phone numbers told: valid Japanese numbers, as dialled in Japan, the one connected
+    ("a told number missing digits", "services.yaml", "number: 03-3595-2487", "number: 3595-248",
+     ["menus/services.yaml:30: error: service 'iom': 'number' '3595-248' is not a valid "
+      "Japanese phone number: too few digits (write it as callers dial it in Japan, area "
+      "code first, e.g. 03-3501-0110)"]),
+    ("a told number with a digit too many", "services.yaml", "number: 03-3501-0110",
+     "number: 03-3501-01100",
+     ["menus/services.yaml:7: error: service 'police': 'number' '03-3501-01100' is not a valid "
+      "Japanese phone number: no number in Japan has these digits (check them against the "
+      "source)"]),
+    ("a told number that is not the one dialled", "services.yaml", "number: 03-3595-2487",
+     "number: 03-3595-2488",
+     ["menus/services.yaml:30: error: service 'iom': 'number' is 03-3595-2488 but 'dial' is "
+      "+81335952487 (03-3595-2487 in Japan): callers must hear the number the hotline dials"]),
+    ("a 0570 number told for the 050 number dialled", "services.yaml",
+     "number: 050-3754-5430", "number: 0570-078377",
+     ["menus/services.yaml:17: error: service 'houterasu': 'number' is 0570-078377 but 'dial' "
+      "is +815037545430 (050-3754-5430 in Japan): callers must hear the number the hotline "
+      "dials"]),
+    ("a told number in international form", "services.yaml", "number: 03-3501-0110",
+     'number: "+81335010110"',
+     ["menus/services.yaml:7: error: service 'police': 'number' '+81335010110' is read out "
+      "digit by digit: write it as callers dial it in Japan, '03-3501-0110'"]),
+    ("a told number without its leading 0", "services.yaml", "number: 03-3501-0110",
+     "number: 3-3501-0110",
+     ["menus/services.yaml:7: error: service 'police': 'number' '3-3501-0110' is not what "
+      "callers dial in Japan: write '03-3501-0110'"]),
+    ("a told number with words", "services.yaml", "number: 0570-090911",
+     "number: 0570-090911 (Japanese)",
+     ["menus/services.yaml:49: error: service 'rights': 'number' '0570-090911 (Japanese)' is "
+      "not a phone number written as callers dial it in Japan: digits, hyphens and spaces "
+      "only, e.g. 03-3501-0110"]),
+    ("a told number grouped otherwise", "services.yaml", "number: 03-3595-2487",
+     "number: 03 3595 2487", ["OK"]),
+    ("a #-dial number told", "services.yaml", "number: 0570-090911", 'number: "#9110"', ["OK"]),
+    ("an emergency number told", "services.yaml", "number: 0570-090911", 'number: "110"',
+     ["OK"]),
+    ("a short code told that is none", "services.yaml", "number: 0570-090911",
+     'number: "#91100"',
+     ["menus/services.yaml:49: error: service 'rights': 'number' '#91100' is not a short "
+      "number: # and four digits, e.g. #9110"]),
     # hours
     ("hours that do not parse", "services.yaml", "      mon-fri: 09:00-17:00\n    closed_on: "
      "[japan, year-end]\n    alternatives", "      mon-fri: 9-17\n    closed_on: "
@@ -501,7 +542,8 @@ def test_a_time_like_9_00_is_read_as_a_time(write) -> None:
     ('"#9110"', "a short code (like 110, 119 or #9110)"),
 ])
 def test_an_undiallable_dial_is_told_not_dialled(write, dial: str, why: str) -> None:
-    write(mutated("services.yaml", '"+815037545430"', dial))
+    write(mutated("services.yaml", '"+815037545430"\n    number: 050-3754-5430',
+                  f"{dial}\n    number: 0570-078377"))
     result = load()
     service = result.tree.services["houterasu"]
     assert service.dial is None
