@@ -63,15 +63,17 @@ class Clock:
 
 
 def _not_shipped(use):
-    """Wrap ``use(source, ...)`` so that a test giving it the shipped menus or audio fails."""
-    def guarded(source, *args, **kwargs):
+    """Wrap ``use(folder, folder, ...)`` (a load, a copy) so that a test giving it the
+    shipped menus or audio fails."""
+    def guarded(*args, **kwargs):
         test = os.environ.get("PYTEST_CURRENT_TEST", "")
-        if Path(source).resolve() in SHIPPED and not test.startswith(SHIPPED_TEST):
-            pytest.fail(f"{test or 'a test module'} reads the shipped {Path(source).name}/, "
-                        "which operators edit: use the fixture tree (conftest MENUS, AUDIO, "
-                        f"menus_copy); only {SHIPPED_TEST[:-2]} checks the shipped one",
-                        pytrace=False)
-        return use(source, *args, **kwargs)
+        for folder in args[:2]:
+            if Path(folder).resolve() in SHIPPED and not test.startswith(SHIPPED_TEST):
+                pytest.fail(f"{test or 'a test module'} reads the shipped {Path(folder).name}/,"
+                            " which operators edit: use the fixture tree (conftest MENUS, "
+                            f"AUDIO, menus_copy); only {SHIPPED_TEST[:-2]} checks the shipped "
+                            "one", pytrace=False)
+        return use(*args, **kwargs)
     return guarded
 
 

@@ -662,3 +662,15 @@ def test_paths_are_shown_relative_to_the_menus_folder(write, tmp_path: Path) -> 
     with pytest.raises(LoadError) as raised:
         loader.load(os.path.join(str(tmp_path), "menus"), str(tmp_path / "audio"))
     assert str(raised.value.problems[0]).startswith("menus/main.yaml:16: error: ")
+
+
+# -- the suite runs on the fixture menus, not on the shipped ones -------------------------
+
+
+@pytest.mark.parametrize(("menus", "audio", "shipped"), [
+    ("menus", "tests/audio", "menus"), ("tests/menus", "audio", "audio")])
+def test_a_test_that_loads_the_shipped_tree_fails(menus: str, audio: str, shipped: str) -> None:
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(pytest.fail.Exception, match=f"reads the shipped {shipped}/, which "
+                       "operators edit: use the fixture tree"):
+        loader.load(str(root / menus), str(root / audio))
