@@ -236,7 +236,8 @@ def test_invalid_retries_n_ends_the_call_at_the_nth_wrong_key(tree, limit):
         assert step.hangup is False
         assert kinds(step) == [(E.INVALID_KEY, {"menu": "main", "digit": "9",
                                                 "attempt": attempt})]
-        place = step.gather.on_silence  # a silence in between does not reset the count
+        silent = engine.respond(limited, step.gather.on_silence, None, jst("2026-11-24 10:00"))
+        place = silent.gather.action  # a silence in between does not reset the count
     last = press(limited, place, "9")
     assert (last.hangup, last.gather) == (True, None)
     assert kinds(last) == [(E.INVALID_KEY, {"menu": "main", "digit": "9", "attempt": limit}),
