@@ -1,5 +1,10 @@
-"""Fixtures shared by the tests: an app on the shipped menus, its client, a settable clock,
+"""Fixtures shared by the tests: an app on the fixture menus, its client, a settable clock,
 and an empty database per test on SQLite and on PostgreSQL.
+
+The tests run on the fixture tree in tests/menus and tests/audio (the shipped
+menus as they were, frozen for the tests), never on the shipped menus/ and
+audio/, which operators edit: a test that loads or copies those fails, naming
+itself. Only tests/test_shipped_menus.py checks the shipped tree.
 
 PostgreSQL tests use ``IVR_TEST_POSTGRES_URL`` (default: the CI server,
 postgresql+psycopg://postgres@127.0.0.1:5432/test), each in a schema of its
@@ -10,6 +15,7 @@ own. When the server cannot be reached they are skipped, except in CI
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import uuid
 import xml.etree.ElementTree as ET
@@ -30,8 +36,12 @@ import ivr
 from ivr.calllog.writer import describe
 from ivr.config import database_url as normalise_url
 from ivr.db import database
+from ivr.phonetree import loader
 
 ROOT = Path(__file__).resolve().parent.parent
+MENUS, AUDIO = ROOT / "tests" / "menus", ROOT / "tests" / "audio"  # the fixture tree
+SHIPPED = (ROOT / "menus", ROOT / "audio")  # what operators edit
+SHIPPED_TEST = "tests/test_shipped_menus.py::"
 JST = ZoneInfo("Asia/Tokyo")
 SID = "CA" + "0123456789abcdef" * 2
 POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -52,9 +62,34 @@ class Clock:
         return self.now
 
 
+def _not_shipped(use):
+    """Wrap ``use(folder, folder, ...)`` (a load, a copy) so that a test giving it the
+    shipped menus or audio fails."""
+    def guarded(*args, **kwargs):
+        test = os.environ.get("PYTEST_CURRENT_TEST", "")
+        for folder in args[:2]:
+            if Path(folder).resolve() in SHIPPED and not test.startswith(SHIPPED_TEST):
+                pytest.fail(f"{test or 'a test module'} reads the shipped {Path(folder).name}/,"
+                            " which operators edit: use the fixture tree (conftest MENUS, "
+                            f"AUDIO, menus_copy); only {SHIPPED_TEST[:-2]} checks the shipped "
+                            "one", pytrace=False)
+        return use(*args, **kwargs)
+    return guarded
+
+
+loader.load = _not_shipped(loader.load)
+shutil.copytree = _not_shipped(shutil.copytree)
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def menus_copy(tmp_path: Path) -> Path:
+    """A copy of the fixture menus that the test may edit, at tmp_path/menus."""
+    return Path(shutil.copytree(MENUS, tmp_path / "menus"))
 
 
 @pytest.fixture
@@ -173,13 +208,13 @@ def migrated_url(database_url: str) -> str:
 
 @pytest.fixture
 def make_app(tmp_path: Path, clock: Clock) -> Iterator[Callable[..., Flask]]:
-    """Build apps on the shipped menus, with their state in tmp_path; close their logs after."""
+    """Build apps on the fixture menus, with their state in tmp_path; close their logs after."""
     made: list[Flask] = []
 
     def make(**config: Any) -> Flask:
         settings = {"TESTING": True, "IVR_ALLOW_UNSIGNED": True,
                     "INSTANCE_PATH": str(tmp_path / "instance"),
-                    "IVR_MENUS_DIR": str(ROOT / "menus"), "IVR_AUDIO_DIR": str(ROOT / "audio"),
+                    "IVR_MENUS_DIR": str(MENUS), "IVR_AUDIO_DIR": str(AUDIO),
                     "DATABASE_URL": f"sqlite:///{tmp_path / 'ivr.sqlite3'}",
                     "IVR_SPOOL_DIR": str(tmp_path / "spool"), "IVR_MENU_RELOAD_SECONDS": 0,
                     "IVR_MENUS_SOURCE": "folder",

@@ -34,7 +34,7 @@ CALLS = [  # (Japan time, keys, dial outcomes)
     ("2026-11-24 10:00", "3,3,1", "completed"),        # Tagalog, Houterasu connected
     ("2026-11-24 12:45", "1,4,4", "completed"),        # English, IOM lunch: told its number
     ("2026-11-24 15:00", "2,4", "busy,completed"),     # Japanese, IOM busy
-    ("2026-11-25 21:00", "1,-,-,-,-", "completed"),    # English, silence until goodbye
+    ("2026-11-25 21:00", "1,-,-,-", "completed"),      # English, silence until goodbye
 ]
 
 

@@ -2,8 +2,9 @@
 
 Each file in tests/calls/ holds the call on its first lines and, after a
 '---' line, the transcript the simulator must print for it, through the real
-webhooks and the shipped menus. After a deliberate change of the menus, run
-``IVR_UPDATE_GOLDENS=1 bash scripts/test tests/test_calls.py`` and review the diff.
+webhooks and the fixture menus (tests/menus). After a deliberate change of
+those or of the engine, run ``IVR_UPDATE_GOLDENS=1 bash scripts/test
+tests/test_calls.py`` and review the diff.
 """
 
 from __future__ import annotations

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from conftest import AUDIO, MENUS
 from flask import Flask
 
 import ivr
 from ivr.phonetree import loader
 
-REPO = Path(__file__).resolve().parents[1]
 REFUSED = "error(s): these menus would be refused; the hotline keeps serving the last good ones."
 
 
@@ -42,17 +42,17 @@ def check(app: Flask, *args: str) -> Result:
 
 
 @pytest.fixture
-def shipped_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the shipped menus and recordings that a test may change."""
+def fixture_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the fixture menus and recordings that a test may change."""
     menus, audio = tmp_path / "menus", tmp_path / "audio"
-    shutil.copytree(REPO / "menus", menus)
-    shutil.copytree(REPO / "audio", audio)
+    shutil.copytree(MENUS, menus)
+    shutil.copytree(AUDIO, audio)
     return menus, audio
 
 
-def test_the_shipped_menus_pass(make_app) -> None:
-    tree = loader.load(str(REPO / "menus"), str(REPO / "audio")).tree
-    result = check(make_app(REPO / "menus", REPO / "audio"))
+def test_menus_without_problems_pass(make_app) -> None:
+    tree = loader.load(str(MENUS), str(AUDIO)).tree
+    result = check(make_app(MENUS, AUDIO))
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"OK: 1 hotline(s), {len(tree.languages)} language(s), "
                              f"{len(tree.menus)} menu(s), {len(tree.services)} service(s), "
@@ -75,8 +75,8 @@ def test_a_broken_tree_lists_every_error_and_exits_1(make_app, tmp_path: Path) -
         f"2 {REFUSED}"]
 
 
-def test_a_jump_to_a_missing_menu(make_app, shipped_copy: tuple[Path, Path]) -> None:
-    menus, audio = shipped_copy
+def test_a_jump_to_a_missing_menu(make_app, fixture_copy: tuple[Path, Path]) -> None:
+    menus, audio = fixture_copy
     main = menus / "main.yaml"
     lines = main.read_text(encoding="utf-8").splitlines(keepends=True)
     where = lines.index("        menu: legal\n")
@@ -90,11 +90,11 @@ def test_a_jump_to_a_missing_menu(make_app, shipped_copy: tuple[Path, Path]) -> 
     assert result.stderr.splitlines()[-1] == f"1 {REFUSED}"
 
 
-def test_warnings_are_printed_and_exit_0(make_app, shipped_copy: tuple[Path, Path]) -> None:
-    menus, audio = shipped_copy
+def test_warnings_are_printed_and_exit_0(make_app, fixture_copy: tuple[Path, Path]) -> None:
+    menus, audio = fixture_copy
     (audio / "en").mkdir(exist_ok=True)
     (audio / "en" / "menu.mian.wav").write_bytes(b"")
-    tree = loader.load(str(REPO / "menus"), str(REPO / "audio")).tree
+    tree = loader.load(str(MENUS), str(AUDIO)).tree
     result = check(make_app(menus, audio))
     assert result.exit_code == 0, result.output
     assert result.stderr == ("audio/en/menu.mian.wav: warning: no prompt is called "
@@ -108,7 +108,7 @@ def test_warnings_are_printed_and_exit_0(make_app, shipped_copy: tuple[Path, Pat
 def test_the_dir_option_overrides_the_setting(make_app, tmp_path: Path) -> None:
     broken = tmp_path / "elsewhere" / "menus"
     broken.mkdir(parents=True)
-    app = make_app(REPO / "menus", REPO / "audio")
+    app = make_app(MENUS, AUDIO)
     result = check(app, "--dir", str(broken), "--audio", str(tmp_path / "audio"))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["menus: error: no menu files (*.yaml) found here",

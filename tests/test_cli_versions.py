@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import MENUS
 
 from ivr.menustore import versions
 
@@ -15,7 +15,7 @@ from ivr.menustore import versions
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     copy = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", copy)
+    shutil.copytree(MENUS, copy)
     return copy
 
 
@@ -66,7 +66,7 @@ def test_import_publishes_a_new_version_only_when_it_passes_and_changed(app, fol
         "import", "command line", "from git: a shorter prompt")
 
     result = run(app, "export", "--version", "1", str(tmp_path / "v1"))
-    assert files_of(tmp_path / "v1")["main.yaml"] == (ROOT / "menus" / "main.yaml").read_bytes()
+    assert files_of(tmp_path / "v1")["main.yaml"] == (MENUS / "main.yaml").read_bytes()
     result = run(app, "versions")
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == ["2", "1"]

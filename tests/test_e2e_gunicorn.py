@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import ROOT
+from conftest import AUDIO, MENUS, ROOT
 
 from ivr.web import simulator
 
@@ -47,7 +47,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "PORT": str(port), "TWILIO_AUTH_TOKEN": TOKEN,
            "IVR_INSTANCE_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
-           "IVR_CALLER_HASH_KEY": "e2e-key", "SECRET_KEY": "e2e-secret", "WEB_CONCURRENCY": "2"}
+           "IVR_CALLER_HASH_KEY": "e2e-key", "SECRET_KEY": "e2e-secret", "WEB_CONCURRENCY": "2",
+           "IVR_MENUS_DIR": str(MENUS), "IVR_AUDIO_DIR": str(AUDIO)}
     env.pop("IVR_ALLOW_UNSIGNED", None)
     log = tmp / "gunicorn.log"
     with open(log, "wb") as output:

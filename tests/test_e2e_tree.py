@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import ROOT
+from conftest import AUDIO, MENUS, ROOT
 from test_e2e_gunicorn import TOKEN, free_port
 
 from ivr.phonetree.bundle import read_folder
@@ -43,13 +43,13 @@ def signed_tree(base: str) -> str:
 def workers(tmp_path: Path):
     """Three workers recycled every 15 requests, watching a menus folder of their own."""
     menus = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", menus)
+    shutil.copytree(MENUS, menus)
     port = free_port()
     env = {**os.environ, "PORT": str(port), "TWILIO_AUTH_TOKEN": TOKEN,
            "IVR_INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'e.db'}",
            "IVR_CALLER_HASH_KEY": "e2e-key", "SECRET_KEY": "e2e-secret", "WEB_CONCURRENCY": "3",
            "IVR_MENUS_DIR": str(menus), "IVR_MENU_RELOAD_SECONDS": "0.2",
-           "IVR_MENUS_SOURCE": "folder"}
+           "IVR_MENUS_SOURCE": "folder", "IVR_AUDIO_DIR": str(AUDIO)}
     env.pop("IVR_ALLOW_UNSIGNED", None)
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
@@ -80,7 +80,7 @@ def test_all_workers_converge_on_the_last_good_tree_and_recycled_ones_too(worker
     good = main.read_text(encoding="utf-8")
     main.write_text(good.replace("Please choose what you need.", "What do you need?"),
                     encoding="utf-8")
-    second = read_folder(str(menus), str(ROOT / "audio")).version[:12]
+    second = read_folder(str(menus), str(AUDIO)).version[:12]
     deadline = time.monotonic() + 10
     while healthz(base)["menus"] != second:  # one worker has it (and has kept its snapshot)
         assert time.monotonic() < deadline, "no worker picked up the edit"

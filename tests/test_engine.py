@@ -7,7 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, jst
+from conftest import AUDIO, MENUS, jst
 
 from ivr.call import engine
 from ivr.call.engine import Kind, Place
@@ -20,7 +20,7 @@ from ivr.web.twiml import Renderer
 
 @pytest.fixture(scope="module")
 def tree():
-    return loader.load(str(ROOT / "menus"), str(ROOT / "audio")).tree
+    return loader.load(str(MENUS), str(AUDIO)).tree
 
 
 def with_service(tree, sid, **changes):
@@ -203,3 +203,43 @@ def test_now_may_come_in_any_zone(tree, zone):
     elsewhere = jst("2026-11-24 12:45").astimezone(ZoneInfo(zone))
     assert texts(engine.respond(tree, MAIN, "4", elsewhere)) == texts(
         press(tree, MAIN, "4", "2026-11-24 12:45"))
+
+
+def with_input(tree, **limits):
+    hotline = tree.hotlines["main"]
+    limited = dataclasses.replace(hotline, input=dataclasses.replace(hotline.input, **limits))
+    return dataclasses.replace(tree, hotlines=frozen_map({"main": limited}))
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+def test_silence_retries_n_ends_the_call_at_the_nth_silence(tree, limit):
+    limited = with_input(tree, silence_retries=limit)
+    for silence in range(1, limit):
+        step = engine.respond(limited, dataclasses.replace(MAIN, silence=silence), None,
+                              jst("2026-11-24 10:00"))
+        assert (step.hangup, step.gather.on_silence.silence) == (False, silence + 1)
+        assert kinds(step)[0] == (E.SILENCE, {"menu": "main", "attempt": silence})
+    last = engine.respond(limited, dataclasses.replace(MAIN, silence=limit), None,
+                          jst("2026-11-24 10:00"))
+    assert (last.hangup, last.gather) == (True, None)
+    assert kinds(last) == [(E.SILENCE, {"menu": "main", "attempt": limit}),
+                           (E.EMERGENCY_ADVICE, {"where": "goodbye"}),
+                           (E.CALL_ENDED, {"where": "main", "reason": "no_input"})]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+def test_invalid_retries_n_ends_the_call_at_the_nth_wrong_key(tree, limit):
+    limited = with_input(tree, invalid_retries=limit)
+    place = MAIN
+    for attempt in range(1, limit):
+        step = press(limited, place, "9")
+        assert step.hangup is False
+        assert kinds(step) == [(E.INVALID_KEY, {"menu": "main", "digit": "9",
+                                                "attempt": attempt})]
+        silent = engine.respond(limited, step.gather.on_silence, None, jst("2026-11-24 10:00"))
+        place = silent.gather.action  # a silence in between does not reset the count
+    last = press(limited, place, "9")
+    assert (last.hangup, last.gather) == (True, None)
+    assert kinds(last) == [(E.INVALID_KEY, {"menu": "main", "digit": "9", "attempt": limit}),
+                           (E.EMERGENCY_ADVICE, {"where": "goodbye"}),
+                           (E.CALL_ENDED, {"where": "main", "reason": "too_many_invalid"})]

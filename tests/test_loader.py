@@ -1,4 +1,4 @@
-"""Loading menus: the shipped tree loads clean; each mistake gives one exact, located message.
+"""Loading menus: a small tree loads clean; each mistake gives one exact, located message.
 
 A small valid tree is written here as YAML text (two languages, two menus, four
 services, three calendars). Each case of the table changes one thing in it and
@@ -17,8 +17,6 @@ import pytest
 from ivr.phonetree import loader, recordings, speech, yamlsource
 from ivr.phonetree.hours import Span
 from ivr.phonetree.loader import LoadError, Result
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def phrases(code: str) -> str:
@@ -104,7 +102,7 @@ services:
       en: Houterasu
       ja: 法テラス
     dial: "+815037545430"
-    number: 0570-078377
+    number: 050-3754-5430
     hours:
       mon-fri: 09:00-17:00
     closed_on: [japan, year-end]
@@ -215,24 +213,6 @@ def record(tmp_path: Path, lang: str, names: list[str]) -> None:
         (folder / f"{name}.wav").write_bytes(b"")
 
 
-# -- the shipped menus ------------------------------------------------------------------
-
-
-@pytest.fixture
-def in_repo_root(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Work from the repository root, found from this file, as the hotline does."""
-    assert (REPO / "menus").is_dir() and (REPO / "ivr").is_dir()
-    monkeypatch.chdir(REPO)
-    return REPO
-
-
-def test_the_shipped_menus_load_without_errors_or_warnings(in_repo_root: Path) -> None:
-    result = loader.load("menus", "audio")
-    assert [str(p) for p in result.warnings] == []
-    assert result.tree.default_hotline.start in result.tree.menus
-    assert result.tree.services["human-rights"].dial is None  # a 0570 number: told
-
-
 # -- the fixture, and one mistake at a time ----------------------------------------------
 
 
@@ -334,7 +314,7 @@ MESSAGE_CASES = [
     ("an override reason missing in one language", "services.yaml", "          ja: 研修\n", "",
      ["menus/services.yaml:38: error: service 'iom', overrides item 1: reason has no text "
       "in ja"]),
-    # phone numbers
+    # phone numbers dialled
     ("an invalid number", "services.yaml", '"+81335010110"', '"+8133501011"',
      ["menus/services.yaml:6: error: service 'police': 'dial' '+8133501011' is not a valid "
       "phone number"]),
@@ -353,6 +333,47 @@ MESSAGE_CASES = [
     ("neither dial nor number", "services.yaml", "    number: 0570-090911\n", "",
      ["menus/services.yaml:45: error: service 'rights': give 'dial' (a number Twilio can "
       "call) or 'number' (a number to read out), or both"]),
+    # phone numbers told: valid Japanese numbers, as dialled in Japan, the one connected
+    ("a told number missing digits", "services.yaml", "number: 03-3595-2487", "number: 3595-248",
+     ["menus/services.yaml:30: error: service 'iom': 'number' '3595-248' is not a valid "
+      "Japanese phone number: too few digits (write it as callers dial it in Japan, area "
+      "code first, e.g. 03-3501-0110)"]),
+    ("a told number with a digit too many", "services.yaml", "number: 03-3501-0110",
+     "number: 03-3501-01100",
+     ["menus/services.yaml:7: error: service 'police': 'number' '03-3501-01100' is not a valid "
+      "Japanese phone number: no number in Japan has these digits (check them against the "
+      "source)"]),
+    ("a told number that is not the one dialled", "services.yaml", "number: 03-3595-2487",
+     "number: 03-3595-2488",
+     ["menus/services.yaml:30: error: service 'iom': 'number' is 03-3595-2488 but 'dial' is "
+      "+81335952487 (03-3595-2487 in Japan): callers must hear the number the hotline dials"]),
+    ("a 0570 number told for the 050 number dialled", "services.yaml",
+     "number: 050-3754-5430", "number: 0570-078377",
+     ["menus/services.yaml:17: error: service 'houterasu': 'number' is 0570-078377 but 'dial' "
+      "is +815037545430 (050-3754-5430 in Japan): callers must hear the number the hotline "
+      "dials"]),
+    ("a told number in international form", "services.yaml", "number: 03-3501-0110",
+     'number: "+81335010110"',
+     ["menus/services.yaml:7: error: service 'police': 'number' '+81335010110' is read out "
+      "digit by digit: write it as callers dial it in Japan, '03-3501-0110'"]),
+    ("a told number without its leading 0", "services.yaml", "number: 03-3501-0110",
+     "number: 3-3501-0110",
+     ["menus/services.yaml:7: error: service 'police': 'number' '3-3501-0110' is not what "
+      "callers dial in Japan: write '03-3501-0110'"]),
+    ("a told number with words", "services.yaml", "number: 0570-090911",
+     "number: 0570-090911 (Japanese)",
+     ["menus/services.yaml:49: error: service 'rights': 'number' '0570-090911 (Japanese)' is "
+      "not a phone number written as callers dial it in Japan: digits, hyphens and spaces "
+      "only, e.g. 03-3501-0110"]),
+    ("a told number grouped otherwise", "services.yaml", "number: 03-3595-2487",
+     "number: 03 3595 2487", ["OK"]),
+    ("a #-dial number told", "services.yaml", "number: 0570-090911", 'number: "#9110"', ["OK"]),
+    ("an emergency number told", "services.yaml", "number: 0570-090911", 'number: "110"',
+     ["OK"]),
+    ("a short code told that is none", "services.yaml", "number: 0570-090911",
+     'number: "#91100"',
+     ["menus/services.yaml:49: error: service 'rights': 'number' '#91100' is not a short "
+      "number: # and four digits, e.g. #9110"]),
     # hours
     ("hours that do not parse", "services.yaml", "      mon-fri: 09:00-17:00\n    closed_on: "
      "[japan, year-end]\n    alternatives", "      mon-fri: 9-17\n    closed_on: "
@@ -521,7 +542,8 @@ def test_a_time_like_9_00_is_read_as_a_time(write) -> None:
     ('"#9110"', "a short code (like 110, 119 or #9110)"),
 ])
 def test_an_undiallable_dial_is_told_not_dialled(write, dial: str, why: str) -> None:
-    write(mutated("services.yaml", '"+815037545430"', dial))
+    write(mutated("services.yaml", '"+815037545430"\n    number: 050-3754-5430',
+                  f"{dial}\n    number: 0570-078377"))
     result = load()
     service = result.tree.services["houterasu"]
     assert service.dial is None
@@ -640,3 +662,15 @@ def test_paths_are_shown_relative_to_the_menus_folder(write, tmp_path: Path) -> 
     with pytest.raises(LoadError) as raised:
         loader.load(os.path.join(str(tmp_path), "menus"), str(tmp_path / "audio"))
     assert str(raised.value.problems[0]).startswith("menus/main.yaml:16: error: ")
+
+
+# -- the suite runs on the fixture menus, not on the shipped ones -------------------------
+
+
+@pytest.mark.parametrize(("menus", "audio", "shipped"), [
+    ("menus", "tests/audio", "menus"), ("tests/menus", "audio", "audio")])
+def test_a_test_that_loads_the_shipped_tree_fails(menus: str, audio: str, shipped: str) -> None:
+    root = Path(__file__).resolve().parents[1]
+    with pytest.raises(pytest.fail.Exception, match=f"reads the shipped {shipped}/, which "
+                       "operators edit: use the fixture tree"):
+        loader.load(str(root / menus), str(root / audio))

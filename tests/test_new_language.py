@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import shutil
 
-from conftest import ROOT, post, says, twiml
+from conftest import post, says, twiml
 
 from ivr.phonetree import loader, recordings
 
@@ -26,9 +25,8 @@ def add_language(menus, code: str, say: str) -> None:
                        encoding="utf-8")
 
 
-def test_vietnamese_with_a_twilio_voice_needs_only_yaml(make_app, tmp_path):
-    menus = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", menus)
+def test_vietnamese_with_a_twilio_voice_needs_only_yaml(make_app, menus_copy):
+    menus = menus_copy
     add_language(menus, "vi",
                  "    say:\n      language: vi-VN\n      voice: Google.vi-VN-Standard-A\n")
     client = make_app(IVR_MENUS_DIR=str(menus)).test_client()
@@ -39,9 +37,8 @@ def test_vietnamese_with_a_twilio_voice_needs_only_yaml(make_app, tmp_path):
     assert {say.get("voice") for say in menu.iter("Say")} == {"Google.vi-VN-Standard-A"}
 
 
-def test_nepali_without_a_voice_needs_its_recordings(make_app, tmp_path):
-    menus, audio = tmp_path / "menus", tmp_path / "audio"
-    shutil.copytree(ROOT / "menus", menus)
+def test_nepali_without_a_voice_needs_its_recordings(make_app, menus_copy, tmp_path):
+    menus, audio = menus_copy, tmp_path / "audio"
     add_language(menus, "ne", "    say: none\n")
     try:
         loader.load(str(menus), str(audio))

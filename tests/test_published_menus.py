@@ -8,7 +8,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
-from conftest import ROOT, _postgres_outage, jst, post, says, twiml
+from conftest import MENUS, _postgres_outage, jst, post, says, twiml
 
 from ivr.db import database
 from ivr.live import menus as live
@@ -38,8 +38,8 @@ def test_the_first_start_publishes_the_menus_folder_once(published):
         listed = versions.history(connection)
     assert [(v.number, v.kind, v.author) for v in listed] == [(1, "seed", "menus folder")]
     assert live.of(first).current.version == live.of(second).current.version
-    folder = {p.relative_to(ROOT / "menus").as_posix(): p.read_text(encoding="utf-8")
-              for p in (ROOT / "menus").rglob("*.yaml")}
+    folder = {p.relative_to(MENUS).as_posix(): p.read_text(encoding="utf-8")
+              for p in (MENUS).rglob("*.yaml")}
     with engine(first).connect() as connection:
         assert dict(versions.latest(connection).files) == folder
 
@@ -127,7 +127,7 @@ def test_an_outage_during_service_keeps_the_tree_and_says_so_once(published, pg_
 
 def test_a_broken_folder_is_not_seeded(published, tmp_path, migrated_url):
     folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
+    shutil.copytree(MENUS, folder)
     main = folder / "main.yaml"
     main.write_text(main.read_text(encoding="utf-8").replace("menu: legal", "menu: legl"),
                     encoding="utf-8")

@@ -8,7 +8,7 @@ import shutil
 import time
 
 import pytest
-from conftest import ROOT, post, says, twiml
+from conftest import AUDIO, MENUS, post, says, twiml
 
 from ivr.live import menus as live
 from ivr.live.snapshot import Snapshot
@@ -23,7 +23,7 @@ BROKEN_ERROR = {"file": "menus/main.yaml", "line": 35,
 @pytest.fixture
 def menus_dir(tmp_path):
     folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
+    shutil.copytree(MENUS, folder)
     return folder
 
 
@@ -132,7 +132,7 @@ def test_without_a_snapshot_a_bad_edit_at_start_gets_the_fallback(make_app, menu
 def test_workers_converge_on_the_newest_good_tree_when_an_edit_is_rejected(menus_dir, tmp_path):
     """Worker A saw edit 2, worker B did not yet; then edit 3 is broken: both serve edit 2."""
     snapshot = Snapshot(tmp_path / "instance" / live.SNAPSHOT_FILE)
-    source = FolderSource(str(menus_dir), str(ROOT / "audio"))
+    source = FolderSource(str(menus_dir), str(AUDIO))
     a, b = live.Menus(source, 60, snapshot), live.Menus(source, 60, snapshot)
     a.load(), b.load()
     edit(menus_dir, "Please choose what you need.", "What do you need?")
@@ -148,7 +148,7 @@ def test_a_damaged_snapshot_is_ignored(menus_dir, tmp_path, caplog):
     path = tmp_path / live.SNAPSHOT_FILE
     path.write_text('{"root": "menus", "files": ', encoding="utf-8")
     edit(menus_dir, "menu: legal", "menu: legl")
-    holder = live.Menus(FolderSource(str(menus_dir), str(ROOT / "audio")), 0, Snapshot(path))
+    holder = live.Menus(FolderSource(str(menus_dir), str(AUDIO)), 0, Snapshot(path))
     assert holder.load() is False and holder.current is None
     assert f"the last good tree in {path} cannot be read (JSONDecodeError)" in caplog.text
 

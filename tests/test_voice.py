@@ -127,26 +127,33 @@ def test_the_busy_police_line_leaves_the_110_advice_and_its_number(client):
         *HINTS_EN]
 
 
-def test_silence_reprompts_then_ends_with_the_advice_and_goodbye(client):
-    again = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=1"))
-    assert says(again.find("Gather"))[0] == (
-        "en-US", "We did not hear a key. Please press a key on your phone.")
-    assert again.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=2"
-    assert again.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
-    last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=4"))
+def test_silence_reprompts_then_the_third_ends_with_the_advice_and_goodbye(client):
+    # the fixture hotline: silence_retries: 3, "the 3rd silence in a row ends the call"
+    for silence in (1, 2):
+        again = twiml(post(client, f"/voice/menu?h=main&l=en&t=main&s={silence}"))
+        assert says(again.find("Gather"))[0] == (
+            "en-US", "We did not hear a key. Please press a key on your phone.")
+        assert again.find("Redirect").text == f"/voice/menu?h=main&l=en&t=main&s={silence + 1}"
+        assert again.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+    last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=3"))
     assert [child.tag for child in last] == ["Say", "Say", "Hangup"]
     assert says(last) == [("en-US", EMERGENCY_EN),
                           ("en-US", "Thank you for calling. Take care. Goodbye.")]
 
 
-def test_invalid_keys_say_so_and_count_until_the_limit(client):
+def test_wrong_keys_say_so_and_the_third_ends_the_call(client):
+    # the fixture hotline: invalid_retries: 3, "the 3rd wrong key in a menu ends the call"
     root = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="9"))
     gather = root.find("Gather")
     assert says(gather)[0] == ("en-US", "Sorry, that key is not one of the choices.")
     assert gather.get("action") == "/voice/menu?h=main&l=en&t=main&i=1"
     assert root.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=1&i=1"
-    last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&i=3", Digits="#"))
+    second = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=1&i=1", Digits="8"))
+    assert second.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&i=2"
+    last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&i=2", Digits="#"))
     assert [child.tag for child in last] == ["Say", "Say", "Hangup"]
+    assert says(last) == [("en-US", EMERGENCY_EN),
+                          ("en-US", "Thank you for calling. Take care. Goodbye.")]
 
 
 def test_repeat_and_back_keys_work_in_submenus(client):

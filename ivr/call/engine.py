@@ -137,8 +137,10 @@ def back(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
 
 
 def _silence(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
+    """The place's ``place.silence``-th silence in a row: asked again, or, at the
+    hotline's ``silence_retries``-th, the 110 advice and goodbye."""
     heard = (Event.of(E.SILENCE, menu=where(place), attempt=place.silence),)
-    if place.silence > hotline.input.silence_retries:
+    if place.silence >= hotline.input.silence_retries:
         return _prefixed(goodbye(tree, hotline, place.lang, where(place), EndReason.NO_INPUT),
                          (), heard)
     notice = () if place.kind is Kind.LANGUAGE else (
@@ -147,9 +149,11 @@ def _silence(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
 
 
 def _invalid(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime) -> Step:
+    """A wrong key, the ``attempt``-th at this place: said so and asked again, or, at the
+    hotline's ``invalid_retries``-th, the 110 advice and goodbye."""
     attempt = place.invalid + 1
     wrong = (Event.of(E.INVALID_KEY, menu=where(place), digit=digit[:8], attempt=attempt),)
-    if attempt > hotline.input.invalid_retries:
+    if attempt >= hotline.input.invalid_retries:
         return _prefixed(goodbye(tree, hotline, place.lang, where(place),
                                  EndReason.TOO_MANY_INVALID), (), wrong)
     retry = dataclasses.replace(place, silence=0, invalid=attempt)

@@ -13,9 +13,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from phonenumbers import PhoneNumberType
-
 from ivr.phonetree.hours import DAY_MINUTES, Span, WeeklyHours
 from ivr.phonetree.report import Invalid
 from ivr.phonetree.yamlsource import LocatedList, LocatedMap
@@ -23,10 +20,6 @@ from ivr.phonetree.yamlsource import LocatedList, LocatedMap
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_WORDS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 KEYS = frozenset("0123456789*#")
-UNDIALLABLE = {PhoneNumberType.UAN: "a 0570 Navi Dial number",
-               PhoneNumberType.PREMIUM_RATE: "a premium-rate number",
-               PhoneNumberType.SHARED_COST: "a shared-cost number"}
-_SHORT_CODE = re.compile(r"^(\+81)?#?\d{3,4}$")  # 110, 119, #9110, +81110
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -103,38 +96,6 @@ def texts(raw: Any, strip: bool = True) -> dict[str, str]:
 def exact_texts(raw: Any) -> dict[str, str]:
     """Texts kept exactly as written, spaces included (" and " joins a list)."""
     return texts(raw, strip=False)
-
-
-def e164(raw: Any) -> str:
-    """A number Twilio can use, written +81335010110."""
-    value = text(raw)
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException:
-        raise Invalid(f"'{value}' is not a phone number in E.164 form, e.g. +81335010110 "
-                      "(a + and the country code, no spaces)") from None
-    canonical = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid(f"'{value}' is not a valid phone number")
-    if canonical != value:
-        raise Invalid(f"'{value}' must be written '{canonical}' (E.164, no spaces)")
-    return canonical
-
-
-def why_undiallable(value: str) -> str | None:
-    """Why Twilio cannot dial ``value`` (a short code, a 0570 number...), or None.
-
-    Written as staff know them too (110, #9110, 0570-078377): such a number is
-    told, not dialled, so it must not be refused as "not E.164" first.
-    """
-    compact = re.sub(r"[\s().-]", "", value)
-    if _SHORT_CODE.match(compact):
-        return "a short code (like 110, 119 or #9110)"
-    try:
-        number = phonenumbers.parse(compact, "JP")
-    except phonenumbers.NumberParseException:
-        return None
-    return UNDIALLABLE.get(phonenumbers.number_type(number))
 
 
 def day_of_year(raw: Any) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ivr.phonetree import fields, languages, services
+from ivr.phonetree import fields, languages, numbers, services
 from ivr.phonetree.report import Definition, Invalid, Report, Section
 from ivr.phonetree.tree import (
     Action,
@@ -128,7 +128,7 @@ def _hotline(hid: str, s: Section, built: dict) -> Hotline | None:
         hid, s.take("name", fields.text), s.take("numbers", _numbers, ()),
         s.take("languages", fields.language_codes), s.take("start", fields.identifier),
         s.take("timezone", fields.timezone, "Asia/Tokyo"), _keys(keys), _input(entry),
-        s.take("caller_id", fields.e164, None), s.take("default", fields.boolean, False))
+        s.take("caller_id", numbers.e164, None), s.take("default", fields.boolean, False))
     if None in (hotline.name, hotline.languages, hotline.start, hotline.keys, hotline.input):
         return None
     return hotline
@@ -136,7 +136,7 @@ def _hotline(hid: str, s: Section, built: dict) -> Hotline | None:
 
 def _numbers(raw: Any) -> tuple[str, ...]:
     items = raw if isinstance(raw, LocatedList) else [raw]
-    return tuple(fields.e164(item) for item in items)
+    return tuple(numbers.e164(item) for item in items)
 
 
 def _keys(s: Section | None) -> Keys | None:

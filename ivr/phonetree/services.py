@@ -11,7 +11,7 @@ from typing import Any
 
 import holidays
 
-from ivr.phonetree import fields
+from ivr.phonetree import fields, numbers
 from ivr.phonetree.hours import Calendar, Closure, Override, Schedule, YearlyClosure
 from ivr.phonetree.report import Invalid, Section, did_you_mean
 from ivr.phonetree.tree import Service, Source
@@ -50,14 +50,7 @@ def service(sid: str, s: Section, built: dict) -> Service | None:
     overrides = tuple(s.each("overrides", lambda c, n: _override(sid, c, n, zone or "Asia/Tokyo"),
                             ("state", "from", "until", "reason")))
     calendar_ids = s.take("closed_on", fields.id_list, ())
-    dial, told = _dial(s)
-    number = s.take("number", fields.text, None)
-    if number is None and not s.has("dial"):
-        s.error(None, "give 'dial' (a number Twilio can call) or 'number' (a number "
-                "to read out), or both")
-    elif number is None and told:
-        s.error("dial", "Twilio cannot dial it, so give 'number': the number callers hear "
-                "and can dial themselves")
+    dial, number = _numbers(s)
     calendars = _calendars(s, calendar_ids or (), built["calendars"])
     service = Service(
         sid, s.take("name", fields.texts), dial, number,
@@ -65,16 +58,34 @@ def service(sid: str, s: Section, built: dict) -> Service | None:
         s.take("alternatives", fields.id_list, ()),
         s.take("ring_seconds", fields.whole_number(5, 120), 30),
         _source(s), s.take("languages", fields.language_codes, ()),
-        s.take("caller_id", fields.e164, None))
+        s.take("caller_id", numbers.e164, None))
     return service if None not in (service.name, service.schedule, service.source) else None
+
+
+def _numbers(s: Section) -> tuple[str | None, str | None]:
+    """The number Twilio dials and the number callers hear; where a service has both,
+    callers hear the one dialled."""
+    dial, told = _dial(s)
+    number = s.take("number", numbers.told, None)
+    if not s.has("number") and not s.has("dial"):
+        s.error(None, "give 'dial' (a number Twilio can call) or 'number' (a number "
+                "to read out), or both")
+    elif not s.has("number") and told:
+        s.error("dial", "Twilio cannot dial it, so give 'number': the number callers hear "
+                "and can dial themselves")
+    elif number and dial and not numbers.same_number(number, dial):
+        s.error("number", f"'number' is {number} but 'dial' is {dial} "
+                f"({numbers.as_dialled_in_japan(dial)} in Japan): callers must hear the "
+                "number the hotline dials")
+    return dial, number
 
 
 def _dial(s: Section) -> tuple[str | None, bool]:
     """The number Twilio dials, and whether 'dial' names one it cannot (0570, 110)."""
     raw = s.node.get("dial")
-    why = fields.why_undiallable(raw) if isinstance(raw, str) else None
+    why = numbers.why_undiallable(raw) if isinstance(raw, str) else None
     if why is None:
-        return s.take("dial", fields.e164, None), False
+        return s.take("dial", numbers.e164, None), False
     s.used.add("dial")
     s.warning("dial", f"'{raw.strip()}' is {why}, which Twilio cannot dial: callers will "
               "hear the number instead")

@@ -113,9 +113,9 @@ class Service:
 class Input:
     """How long to wait for a key and how many tries a caller gets."""
 
-    timeout: int = 10
-    silence_retries: int = 3
-    invalid_retries: int = 3
+    timeout: int = 10  # seconds to wait for a key, once the prompts are said
+    silence_retries: int = 3  # the N-th silence in a row ends the call
+    invalid_retries: int = 3  # the N-th wrong key at the same place ends the call
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import shutil
 from html.parser import HTMLParser
 
 import pytest
-from conftest import ROOT
+from conftest import MENUS
 
 from ivr.live import menus as live
 
@@ -44,7 +44,7 @@ class Banner(HTMLParser):
 @pytest.fixture
 def menus_dir(tmp_path):
     folder = tmp_path / "menus"
-    shutil.copytree(ROOT / "menus", folder)
+    shutil.copytree(MENUS, folder)
     return folder
 
 

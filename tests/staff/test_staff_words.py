@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import ROOT
+from conftest import AUDIO, MENUS
 
 from ivr.call.events import CallEvent, Kind
 from ivr.calllog.dashboard import Period
@@ -15,7 +15,7 @@ from ivr.staff import figures, filters, timeline
 from ivr.staff.filters import CallsQuery
 from ivr.staff.names import Names
 
-TREE = loader.load(str(ROOT / "menus"), str(ROOT / "audio")).tree
+TREE = loader.load(str(MENUS), str(AUDIO)).tree
 NAMES = Names(TREE)
 AT = datetime(2026, 11, 24, 3, 40, tzinfo=UTC)  # 12:40 in Japan
 
