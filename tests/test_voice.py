@@ -18,9 +18,9 @@ def test_incoming_call_greets_advises_and_offers_each_language_in_itself(client)
     root = twiml(post(client, "/voice"))
     assert [child.tag for child in root] == ["Gather", "Redirect"]
     gather, redirect = root
-    assert gather.attrib == {"action": "/voice/language?h=main&t=language", **GATHER}
+    assert gather.attrib == {"action": "/voice/language?h=main&t=language&n=1", **GATHER}
     assert redirect.attrib == {"method": "POST"}
-    assert redirect.text == "/voice/language?h=main&t=language&s=1"
+    assert redirect.text == "/voice/language?h=main&t=language&s=1&n=1"
     heard = says(gather)
     assert [lang for lang, _ in heard] == ["en-US"] * 3 + ["ja-JP"] * 3 + ["fil-PH"] * 3
     assert heard[1] == ("en-US", EMERGENCY_EN)
@@ -36,8 +36,8 @@ def test_incoming_call_greets_advises_and_offers_each_language_in_itself(client)
 def test_choosing_tagalog_plays_the_main_menu_in_tagalog(client):
     root = twiml(post(client, "/voice/language?h=main&t=language", Digits="3"))
     gather = root.find("Gather")
-    assert gather.get("action") == "/voice/menu?h=main&l=tl&t=main"
-    assert root.find("Redirect").text == "/voice/menu?h=main&l=tl&t=main&s=1"
+    assert gather.get("action") == "/voice/menu?h=main&l=tl&t=main&n=1"
+    assert root.find("Redirect").text == "/voice/menu?h=main&l=tl&t=main&s=1&n=1"
     heard = says(gather)
     assert {lang for lang, _ in heard} == {"fil-PH"}
     assert heard[0][1] == "Pakipili kung ano ang kailangan mo."
@@ -50,7 +50,7 @@ def test_an_open_service_is_dialled_with_action_timeout_and_caller_id(client):
     assert [child.tag for child in root] == ["Say", "Dial"]
     assert says(root) == [("en-US", "Connecting you to IOM Tokyo. Please wait.")]
     dial = root.find("Dial")
-    assert dial.attrib == {"action": "/voice/dialled?h=main&l=en&t=iom&o=main",
+    assert dial.attrib == {"action": "/voice/dialled?h=main&l=en&t=iom&o=main&n=1",
                            "method": "POST", "timeout": "30", "callerId": "+815000000000"}
     assert [(n.tag, n.text) for n in dial] == [("Number", "+81335952487")]
 
@@ -60,7 +60,7 @@ def test_a_closed_service_says_why_when_it_opens_and_offers_what_is_open(client,
     root = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="4"))
     gather = root.find("Gather")
     assert gather.get("action") == ("/voice/offer?h=main&l=en&t=iom&o=main&w=closed"
-                                    "&a=police-consultation.houterasu.police")
+                                    "&a=police-consultation.houterasu.police&n=1")
     assert says(gather) == [
         ("en-US", "IOM Tokyo is closed now."),
         ("en-US", "It is closed for the lunch break."),
@@ -79,9 +79,9 @@ def test_an_offered_alternative_is_connected_and_back_returns_to_the_menu(client
     url = "/voice/offer?h=main&l=en&t=iom&o=main&w=closed&a=police-consultation.houterasu"
     root = twiml(post(client, url, Digits="2"))
     assert root.find("Dial/Number").text == "+815037545430"
-    assert root.find("Dial").get("action") == "/voice/dialled?h=main&l=en&t=houterasu&o=main"
+    assert root.find("Dial").get("action") == "/voice/dialled?h=main&l=en&t=houterasu&o=main&n=1"
     back = twiml(post(client, url, Digits="0"))
-    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&n=1"
 
 
 def test_the_number_is_read_slowly_twice_with_the_hours(client):
@@ -104,7 +104,7 @@ def test_a_failed_connection_says_so_and_offers_the_fallback(client, status):
     why = {"busy": "busy", "no-answer": "no_answer"}.get(status, "failed")
     gather = root.find("Gather")
     assert gather.get("action") == (f"/voice/offer?h=main&l=en&t=iom&o=main&w={why}"
-                                    "&a=police-consultation.houterasu.police")
+                                    "&a=police-consultation.houterasu.police&n=1")
     first = {"busy": "IOM Tokyo is busy right now.", "no_answer": "IOM Tokyo did not answer.",
              "failed": "Sorry, we could not connect you to IOM Tokyo."}[why]
     assert says(gather)[:2] == [("en-US", first), ("en-US", EMERGENCY_EN)]
@@ -131,8 +131,8 @@ def test_silence_reprompts_then_ends_with_the_advice_and_goodbye(client):
     again = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=1"))
     assert says(again.find("Gather"))[0] == (
         "en-US", "We did not hear a key. Please press a key on your phone.")
-    assert again.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=2"
-    assert again.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+    assert again.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=2&n=1"
+    assert again.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&n=1"
     last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=4"))
     assert [child.tag for child in last] == ["Say", "Say", "Hangup"]
     assert says(last) == [("en-US", EMERGENCY_EN),
@@ -143,32 +143,32 @@ def test_invalid_keys_say_so_and_count_until_the_limit(client):
     root = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="9"))
     gather = root.find("Gather")
     assert says(gather)[0] == ("en-US", "Sorry, that key is not one of the choices.")
-    assert gather.get("action") == "/voice/menu?h=main&l=en&t=main&i=1"
-    assert root.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=1&i=1"
+    assert gather.get("action") == "/voice/menu?h=main&l=en&t=main&i=1&n=1"
+    assert root.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=1&i=1&n=1"
     last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&i=3", Digits="#"))
     assert [child.tag for child in last] == ["Say", "Say", "Hangup"]
 
 
 def test_repeat_and_back_keys_work_in_submenus(client):
     repeat = twiml(post(client, "/voice/menu?h=main&l=en&t=legal&i=2", Digits="*"))
-    assert repeat.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=legal"
+    assert repeat.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=legal&n=1"
     assert says(repeat)[0] == ("en-US", "Free legal advice and help with your rights.")
     back = twiml(post(client, "/voice/menu?h=main&l=en&t=legal", Digits="0"))
-    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&n=1"
     to_languages = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="0"))
-    assert to_languages.find("Gather").get("action") == "/voice/language?h=main&t=language"
+    assert to_languages.find("Gather").get("action") == "/voice/language?h=main&t=language&n=1"
     assert len(says(to_languages)) == 3  # the choices only, not the greeting again
 
 
 @pytest.mark.parametrize(("url", "action"), [
-    ("/voice/menu?h=main&l=en&t=nowhere", "/voice/menu?h=main&l=en&t=main"),
-    ("/voice/menu?h=main&l=xx&t=main", "/voice/language?h=main&t=language"),
-    ("/voice/menu?h=unknown&l=en&t=legal", "/voice/menu?h=main&l=en&t=legal"),
-    ("/voice/offer?h=main&l=en&t=nothing&w=closed", "/voice/menu?h=main&l=en&t=main"),
-    ("/voice/nonsense?h=main", "/voice/language?h=main&t=language"),
-    ("/voice/menu/deeper/still?x=1", "/voice/language?h=main&t=language"),
-    ("/voice/menu?h=main&l=en&t=main&s=abc&i=-4", "/voice/menu?h=main&l=en&t=main"),
-    ("/voice/menu?h=%E2%9C%93&l=en&t=main", "/voice/menu?h=main&l=en&t=main"),
+    ("/voice/menu?h=main&l=en&t=nowhere", "/voice/menu?h=main&l=en&t=main&n=1"),
+    ("/voice/menu?h=main&l=xx&t=main", "/voice/language?h=main&t=language&n=1"),
+    ("/voice/menu?h=unknown&l=en&t=legal", "/voice/menu?h=main&l=en&t=legal&n=1"),
+    ("/voice/offer?h=main&l=en&t=nothing&w=closed", "/voice/menu?h=main&l=en&t=main&n=1"),
+    ("/voice/nonsense?h=main", "/voice/language?h=main&t=language&n=1"),
+    ("/voice/menu/deeper/still?x=1", "/voice/language?h=main&t=language&n=1"),
+    ("/voice/menu?h=main&l=en&t=main&s=abc&i=-4", "/voice/menu?h=main&l=en&t=main&n=1"),
+    ("/voice/menu?h=%E2%9C%93&l=en&t=main", "/voice/menu?h=main&l=en&t=main&n=1"),
 ])
 def test_unknown_or_garbled_places_land_somewhere_sane(client, url, action):
     root = twiml(post(client, url))
@@ -178,7 +178,7 @@ def test_unknown_or_garbled_places_land_somewhere_sane(client, url, action):
 def test_a_key_sent_to_a_mended_place_is_not_acted_on(client):
     # a '1' meant for a menu must not choose English at the language choice
     root = twiml(post(client, "/voice/menu?h=main&l=xx&t=main", Digits="1"))
-    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language"
+    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language&n=1"
     assert says(root)[0] == ("en-US", "For English, press 1.")
 
 
@@ -188,9 +188,19 @@ def test_garbage_digits_are_an_invalid_key(client, digits):
     assert says(root)[0] == ("en-US", "Sorry, that key is not one of the choices.")
 
 
+@pytest.mark.parametrize(("turn", "next_turn"), [
+    ("", "1"), ("&n=7", "8"), ("&n=abc", "1"), ("&n=-3", "1"), ("&n=1234567", "1"),
+    ("&n=%D9%A3", "1"),  # an Arabic-Indic three is not a turn
+])
+def test_every_answer_names_the_next_turn_of_the_call(client, turn, next_turn):
+    root = twiml(post(client, "/voice/menu?h=main&l=en&t=main" + turn, Digits="*"))
+    assert root.find("Gather").get("action") == f"/voice/menu?h=main&l=en&t=main&n={next_turn}"
+    assert root.find("Redirect").text == f"/voice/menu?h=main&l=en&t=main&s=1&n={next_turn}"
+
+
 def test_missing_parameters_still_get_a_call(client):
     root = twiml(client.post("/voice"))  # no CallSid, no To, no From
-    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language"
+    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language&n=1"
 
 
 def test_get_requests_are_served_like_posts(client):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -23,7 +22,7 @@ from ivr.call.events import CallEvent, Event
 from ivr.call.events import Kind as E
 from ivr.live import menus
 from ivr.phonetree.tree import Tree
-from ivr.web import fallback, signature
+from ivr.web import fallback, idempotency, signature
 from ivr.web.twiml import Renderer
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -50,7 +49,7 @@ def incoming() -> Response:
     hotline = loaded.tree.hotline_for(dialled).id
     started = Event.of(E.CALL_STARTED, hotline=hotline, caller=_param("From", 32), to=dialled)
     _record(hotline, (started, *step.events))
-    return _twiml(_renderer(loaded.tree).render(step, request.script_root, _audio_base()))
+    return _render(loaded.tree, step, turn=1)
 
 
 @bp.route("/<kind>", methods=METHODS)
@@ -70,7 +69,7 @@ def step(kind: str, rest: str | None = None) -> Response:
     hotline = place.hotline if place.hotline in loaded.tree.hotlines else \
         loaded.tree.default_hotline.id
     _record(hotline, step.events)
-    return _twiml(_renderer(loaded.tree).render(step, request.script_root, _audio_base()))
+    return _render(loaded.tree, step, turn=state.turn_of(request.args) + 1)
 
 
 @bp.route("/status", methods=METHODS)
@@ -79,7 +78,7 @@ def status() -> Response:
     call_status = _param("CallStatus", 16) or "unknown"
     event = Event.of(E.CALL_STATUS, status=call_status,
                      duration=_number(_param("CallDuration", 8)))
-    _record(None, (event,), uid=f"status:{call_status}")
+    _record(None, (event,), read=("CallStatus",))  # one record per status, whatever else
     return _twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
 
 
@@ -106,6 +105,11 @@ def _fallback_answer() -> Response:
     if caller_id and not caller_id.startswith("+"):
         caller_id = None
     return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
+
+
+def _render(tree: Tree, step: engine.Step, turn: int) -> Response:
+    """The step's TwiML; its webhook URLs name the call's next ``turn``."""
+    return _twiml(_renderer(tree).render(step, request.script_root, _audio_base(), turn))
 
 
 def _renderer(tree: Tree) -> Renderer:
@@ -150,19 +154,24 @@ def _audio_base() -> str:
     return current_app.config["IVR_AUDIO_BASE_URL"] or request.url_root + "audio/"
 
 
-def _record(hotline: str | None, events: Iterable[Event], uid: str | None = None) -> None:
-    """Hand the events to the call log, if there is one; never fails the call."""
+def _record(hotline: str | None, events: Iterable[Event],
+            read: Iterable[str] = idempotency.READ) -> None:
+    """Hand the events to the call log, if there is one; never fails the call.
+
+    Each event is named after the request (``idempotency``): a replayed or
+    retried request names its events as before, and the log keeps them once.
+    """
     calllog = current_app.extensions.get("calllog")
     sid = _sid()
     if calllog is None or sid is None:
         return
     at = now()
-    stamped = [CallEvent(f"{sid}:{uid}" if uid else uuid.uuid4().hex, sid, hotline or "",
-                         at, seq, event.kind, event.data) for seq, event in enumerate(events)]
     try:
-        calllog.record(stamped)
+        request_id = idempotency.request_id(sid, request.path, request.values, read)
+        calllog.record([CallEvent(f"{request_id}:{seq}", sid, hotline or "", at, seq,
+                                  event.kind, event.data) for seq, event in enumerate(events)])
     except Exception:  # the log must never break a call
-        log.exception("call log failed to take %d events of call %s", len(stamped), sid)
+        log.exception("call log failed to take the events of call %s", sid)
 
 
 def init_app(app: Flask) -> None:
