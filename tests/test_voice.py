@@ -279,3 +279,30 @@ def test_the_browser_phone_exists_only_in_development(make_app):
     text = page.get_data(as_text=True)
     assert "<li class=\"key\">presses 4</li>" in text
     assert "[en-US] It is closed for the lunch break." in text
+
+
+FAILED_IOM = [
+    ("en-US", "Sorry, we could not connect you to IOM Tokyo."),
+    ("en-US", EMERGENCY_EN),
+    ("en-US", "To call the police consultation line in English, which is open now, press 1."),
+    ("en-US", "To call Houterasu legal support, which is open now, press 2."),
+    ("en-US", "To call the Tokyo police English line, which is open now, press 3."),
+    ("en-US", "To hear the number of IOM Tokyo, press 4."),
+    *HINTS_EN]
+
+
+@pytest.mark.parametrize(("url", "outcome"), [
+    ("/voice/dialled?h=main&l=en&t=iom&o=main", {}),  # Twilio sent no DialCallStatus
+    ("/voice/dialled?h=main&l=en&t=iom&o=main", {"DialCallStatus": ""}),
+    # the hotline was renamed during the call: its outcome cannot be trusted
+    ("/voice/dialled?h=renamed&l=en&t=iom&o=main", {"DialCallStatus": "busy"}),
+])
+def test_a_lost_dial_outcome_is_a_failed_connection_with_advice_and_alternatives(
+        client, url, outcome):
+    root = twiml(post(client, url, **outcome))
+    assert [child.tag for child in root] == ["Gather", "Redirect"]
+    offer = "/voice/offer?h=main&l=en&t=iom&o=main&w=failed&a=police-consultation.houterasu.police"
+    assert root.find("Gather").get("action") == offer + "&n=1"
+    assert root.find("Redirect").text == offer + "&s=1&n=1"
+    assert says(root.find("Gather")) == FAILED_IOM
+
