@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import jst, post, says, twiml
+from conftest import SID, jst, post, says, twiml
 
 from ivr.call import engine
 
@@ -306,3 +306,20 @@ def test_a_lost_dial_outcome_is_a_failed_connection_with_advice_and_alternatives
     assert root.find("Redirect").text == offer + "&s=1&n=1"
     assert says(root.find("Gather")) == FAILED_IOM
 
+
+@pytest.mark.parametrize(("to", "caller_id"), [
+    ("client:alice", None), ("", None), ("sip:alice@pbx.example.org", None),
+    ("+not-a-number", None), ("+815000000000", "+815000000000"),
+])
+def test_the_fallback_shows_a_caller_id_only_when_it_is_a_number(client, to, caller_id):
+    root = twiml(client.post("/voice/fallback", data={"CallSid": SID, "To": to}))
+    assert [child.tag for child in root] == FALLBACK_VERBS
+    expected = {"timeout": "30"} if caller_id is None else {"timeout": "30", "callerId": caller_id}
+    assert root.find("Dial").attrib == expected
+
+
+@pytest.mark.parametrize("to", ["client:alice", "sip:alice@pbx.example.org"])
+def test_a_connection_shows_no_caller_id_that_is_not_a_number(client, to):
+    dial = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="4", To=to)).find("Dial")
+    assert dial.attrib == {"action": "/voice/dialled?h=main&l=en&t=iom&o=main&n=1",
+                           "method": "POST", "timeout": "30"}

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 METHODS = ["GET", "POST"]  # Twilio posts; a number can be set to GET
 _SID = re.compile(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$")
 _NOT_KEYS = re.compile(r"[^0-9*#]")
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 @bp.before_request
@@ -65,7 +66,7 @@ def step(kind: str, rest: str | None = None) -> Response:
     if step.dial is not None and step.dial.caller_id is None:
         # Twilio requires a number of the account as caller ID: the one that was dialled
         step = dataclasses.replace(step, dial=dataclasses.replace(
-            step.dial, caller_id=_param("To", 32)))
+            step.dial, caller_id=_caller_id(_param("To", 32))))
     hotline = place.hotline if place.hotline in loaded.tree.hotlines else \
         loaded.tree.default_hotline.id
     _record(hotline, step.events)
@@ -101,10 +102,18 @@ def _failed(exc: Exception) -> Response:
 
 def _fallback_answer() -> Response:
     config = current_app.config
-    caller_id = config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32)
-    if caller_id and not caller_id.startswith("+"):
-        caller_id = None
+    caller_id = _caller_id(config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32))
     return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
+
+
+def _caller_id(number: str | None) -> str | None:
+    """``number`` when it is a phone number (E.164), else None: no caller ID at all.
+
+    A call to the hotline from a Twilio Client or a SIP domain has ``To`` like
+    ``client:alice``; shown as the caller ID of a call to a phone number, it
+    would make Twilio refuse the connection.
+    """
+    return number if number and _E164.match(number) else None
 
 
 def _render(tree: Tree, step: engine.Step, turn: int) -> Response:
