@@ -22,7 +22,7 @@ from ivr.call.events import CallEvent, Event
 from ivr.call.events import Kind as E
 from ivr.live import menus
 from ivr.phonetree.tree import Tree
-from ivr.web import fallback, idempotency, signature
+from ivr.web import fallback, idempotency, origin, signature
 from ivr.web.twiml import Renderer
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -160,7 +160,7 @@ def _sid() -> str | None:
 
 
 def _audio_base() -> str:
-    return current_app.config["IVR_AUDIO_BASE_URL"] or request.url_root + "audio/"
+    return current_app.config["IVR_AUDIO_BASE_URL"] or origin.base_url(request) + "/audio/"
 
 
 def _record(hotline: str | None, events: Iterable[Event],
