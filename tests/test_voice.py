@@ -6,6 +6,7 @@ import pytest
 from conftest import SID, jst, post, says, twiml
 
 from ivr.call import engine
+from ivr.web import fallback
 
 GATHER = {"method": "POST", "input": "dtmf", "numDigits": "1", "timeout": "10",
           "finishOnKey": "", "actionOnEmptyResult": "false"}
@@ -238,6 +239,19 @@ def test_the_fallback_url_needs_neither_menus_nor_database(make_app, tmp_path):
         assert dial.attrib == {"timeout": "30", "callerId": "+815000000000"}
         assert dial.find("Number").text == "+81335010110"
         assert [lang for lang, _ in says(root)] == ["en-US", "ja-JP", "fil-PH"] * 2
+
+
+@pytest.mark.parametrize(("error_url", "logged"), [
+    ("https://ivr.example.org/voice/menu?h=main&From=%2B819012345678",
+     "https://ivr.example.org/voice/menu"),
+    ("https://twilio:secret@IVR.example.org:8443/voice#e=tokyo",
+     "https://ivr.example.org:8443/voice"),
+    ("/voice/dialled?From=%2B819012345678", "/voice/dialled"),
+    ("https://[::1]/voice", "https://[::1]/voice"),
+    ("https://[::1/voice?From=%2B819012345678", None), ("?From=%2B81", None), ("", None),
+])
+def test_the_failed_url_is_logged_without_query_fragment_or_credentials(error_url, logged):
+    assert fallback.logged_url(error_url) == logged
 
 
 def test_an_exception_inside_a_step_answers_with_the_fallback(client, monkeypatch, caplog):

@@ -86,8 +86,9 @@ def status() -> Response:
 @bp.route("/fallback", methods=METHODS, endpoint="fallback")
 def fallback_answer() -> Response:
     """The number's Voice Fallback URL: works without menus and database."""
+    error_url = fallback.logged_url(request.values.get("ErrorUrl"))
     _record(None, (Event.of(E.FALLBACK_USED, error_code=_param("ErrorCode", 16),
-                            error_url=_param("ErrorUrl", 256)),))
+                            error_url=error_url),))
     return _fallback_answer()
 
 
