@@ -4,10 +4,11 @@ pages for people only under the public host, and HSTS over https."""
 from __future__ import annotations
 
 import pytest
-from conftest import SID, twiml
+from conftest import SID, jst, twiml
 from twilio.request_validator import RequestValidator
 
 from ivr import config
+from ivr.web import simulator
 
 TOKEN = "origin-test-token-0123456789"
 PUBLIC = "https://ivr.example.org"
@@ -147,3 +148,14 @@ def test_without_a_public_url_a_production_start_warns(make_app):
     assert warning in unpinned.extensions["ivr.config_warnings"]
     pinned = make_app(TESTING=False, SECRET_KEY="s", TWILIO_AUTH_TOKEN=TOKEN, IVR_PUBLIC_URL=PUBLIC)
     assert warning not in pinned.extensions["ivr.config_warnings"]
+
+
+@pytest.mark.parametrize("public_url", [PUBLIC, "https://example.org/hotline"])
+def test_the_simulator_drives_a_signed_app_under_its_public_url(make_app, public_url):
+    """`flask --app ivr call` on a production server: signed, pinned, maybe with a path."""
+    app = make_app(TWILIO_AUTH_TOKEN=TOKEN, IVR_ALLOW_UNSIGNED=False, IVR_PUBLIC_URL=public_url)
+    call = simulator.Call(at=jst("2026-11-24 10:00"), keys=["1", "4"])
+    lines = simulator.run(app, call)
+    assert lines[-3:] == [
+        "-> dials +81335952487 (rings 30 s, caller ID +815000000000): completed",
+        "[en-US] Thank you for calling. Take care. Goodbye.", "-> the app hangs up"]
