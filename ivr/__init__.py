@@ -28,16 +28,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     instance = overrides.pop("INSTANCE_PATH", None) or os.environ.get("IVR_INSTANCE_DIR") or None
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.path.abspath(instance) if instance else None)
-    app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect
+    app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect,
+    app.url_map.merge_slashes = False   # nor for '//' in a path (its Location names the Host)
     app.config.update(settings.from_environ())
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     _finish_config(app)
 
     from ivr import calllog, cli, staff
-    from ivr.web import audio, devphone, health, voice
+    from ivr.web import audio, devphone, health, origin, voice
 
     app.before_request(_warn_once)
+    origin.init_app(app)
 
     app.extensions.setdefault("ivr.clock", lambda: datetime.now(UTC))
     app.extensions["ivr.app_factory"] = create_app  # the dev phone makes a second app

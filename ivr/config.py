@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 
 def _bool(raw: str) -> bool:
@@ -31,6 +32,31 @@ def _menus_source(raw: str) -> str:
     if value not in {"database", "folder"}:
         raise ValueError(f"expected 'database' or 'folder', got {raw!r}")
     return value
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def public_url(raw: str) -> str:
+    """An origin and an optional path, as ``https://host[:port][/path]`` without a final '/'."""
+    text = raw.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{text!r} is not a URL") from None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or "://" not in text:
+        raise ValueError(f"{text!r} is not an http:// or https:// URL")
+    if not parts.hostname:
+        raise ValueError(f"{text!r} has no host")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"{text!r} must not hold credentials")
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
+        raise ValueError(f"{text!r} must not have a query or a fragment")
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    host += "" if port in (None, _DEFAULT_PORTS[scheme]) else f":{port}"
+    return f"{scheme}://{host}{parts.path.rstrip('/')}"
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IVR_PROXY_HOPS", 0, "How many reverse proxies (TLS terminators) sit in "
             "front of the app; their X-Forwarded-Proto/Host/For are trusted so the "
             "signature is checked against the public https:// URL.", int),
+    Setting("IVR_PUBLIC_URL", None, "The public URL of the app, as Twilio calls it "
+            "(https://ivr.example.org, with a path if a proxy serves the app under one). "
+            "Signatures are checked against it and absolute URLs start with it, whatever "
+            "Host a request names; staff pages answer only under its host.", public_url),
     Setting("DATABASE_URL", None, "SQLAlchemy URL of the call log (postgres://, "
             "postgresql://, postgresql+psycopg:// or sqlite:///). Default: a SQLite "
             "file in the instance folder."),

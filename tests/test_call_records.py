@@ -130,3 +130,16 @@ def test_a_database_outage_mid_call_loses_neither_the_caller_nor_an_event(
     call, events = flushed(app)
     assert events == EXPECTED_EVENTS
     assert (call.outcome, call.duration) == ("connected", 420)
+
+
+def test_the_fallback_logs_the_failed_url_without_its_query_or_credentials(
+        make_app, clock, migrated_url):
+    """A GET webhook's query holds the caller's number; a URL may hold basic-auth credentials."""
+    app = make_app(DATABASE_URL=migrated_url)
+    failed = ("https://twilio:secret@ivr.example.org/voice/menu?h=main&l=en&t=main"
+              "&CallSid=" + SID + "&From=%2B819012345678#e=tokyo")
+    twiml(post(app.test_client(), "/voice/fallback", ErrorCode="11200", ErrorUrl=failed))
+    call, events = flushed(app)
+    assert events == [(E.FALLBACK_USED, {"error_code": "11200",
+                                         "error_url": "https://ivr.example.org/voice/menu"})]
+    assert call.call_sid == SID

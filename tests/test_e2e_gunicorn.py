@@ -41,8 +41,13 @@ def post(url: str, form: dict[str, str], token: str | None = TOKEN) -> tuple[int
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start gunicorn from the Procfile's config on a free loopback port; yield its URL."""
+def server(gunicorn: tuple[str, Path]) -> str:
+    return gunicorn[0]
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """Start gunicorn from the Procfile's config on a free loopback port; yield its URL, log."""
     tmp: Path = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
     env = {**os.environ, "PORT": str(port), "TWILIO_AUTH_TOKEN": TOKEN,
@@ -59,7 +64,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(base, process, log)
-        yield base
+        yield base, log
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -97,3 +102,20 @@ def test_unsigned_and_badly_signed_requests_are_refused(server):
     assert post(server + "voice", form, token="wrong-token")[0] == 403
     status, body = post(server + "voice/status", {**form, "CallStatus": "completed"})
     assert (status, body) == (200, b'<?xml version="1.0" encoding="UTF-8"?><Response />')
+
+
+def test_the_access_log_has_the_path_but_never_the_query_of_a_get_webhook(gunicorn):
+    """A number set to GET sends the caller's number in the query string."""
+    base, log = gunicorn
+    url = base + "voice?" + urlencode({"CallSid": "CA" + "2" * 32, "From": "+819087654321",
+                                       "To": "+815000000000"})
+    request = urllib.request.Request(url, headers=simulator.sign(TOKEN, url, {}))
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    deadline = time.monotonic() + 10
+    while not (lines := [line for line in log.read_text(errors="replace").splitlines()
+                         if "GET /voice" in line]):
+        assert time.monotonic() < deadline, "no access log line for GET /voice"
+        time.sleep(0.1)
+    assert "819087654321" not in log.read_text(errors="replace")
+    assert len(lines) == 1 and '"GET /voice" 200' in lines[0]

@@ -33,7 +33,7 @@ def test_vietnamese_with_a_twilio_voice_needs_only_yaml(make_app, menus_copy):
     root = twiml(post(client, "/voice"))
     assert says(root)[-1] == ("vi-VN", "For English, press 4.")
     menu = twiml(post(client, "/voice/language?h=main&t=language", Digits="4"))
-    assert menu.find("Gather").get("action") == "/voice/menu?h=main&l=vi&t=main"
+    assert menu.find("Gather").get("action") == "/voice/menu?h=main&l=vi&t=main&n=1"
     assert {say.get("voice") for say in menu.iter("Say")} == {"Google.vi-VN-Standard-A"}
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import jst, post, says, twiml
+from conftest import SID, jst, post, says, twiml
 
 from ivr.call import engine
+from ivr.web import fallback
 
 GATHER = {"method": "POST", "input": "dtmf", "numDigits": "1", "timeout": "10",
           "finishOnKey": "", "actionOnEmptyResult": "false"}
@@ -18,9 +19,9 @@ def test_incoming_call_greets_advises_and_offers_each_language_in_itself(client)
     root = twiml(post(client, "/voice"))
     assert [child.tag for child in root] == ["Gather", "Redirect"]
     gather, redirect = root
-    assert gather.attrib == {"action": "/voice/language?h=main&t=language", **GATHER}
+    assert gather.attrib == {"action": "/voice/language?h=main&t=language&n=1", **GATHER}
     assert redirect.attrib == {"method": "POST"}
-    assert redirect.text == "/voice/language?h=main&t=language&s=1"
+    assert redirect.text == "/voice/language?h=main&t=language&s=1&n=1"
     heard = says(gather)
     assert [lang for lang, _ in heard] == ["en-US"] * 3 + ["ja-JP"] * 3 + ["fil-PH"] * 3
     assert heard[1] == ("en-US", EMERGENCY_EN)
@@ -36,8 +37,8 @@ def test_incoming_call_greets_advises_and_offers_each_language_in_itself(client)
 def test_choosing_tagalog_plays_the_main_menu_in_tagalog(client):
     root = twiml(post(client, "/voice/language?h=main&t=language", Digits="3"))
     gather = root.find("Gather")
-    assert gather.get("action") == "/voice/menu?h=main&l=tl&t=main"
-    assert root.find("Redirect").text == "/voice/menu?h=main&l=tl&t=main&s=1"
+    assert gather.get("action") == "/voice/menu?h=main&l=tl&t=main&n=1"
+    assert root.find("Redirect").text == "/voice/menu?h=main&l=tl&t=main&s=1&n=1"
     heard = says(gather)
     assert {lang for lang, _ in heard} == {"fil-PH"}
     assert heard[0][1] == "Pakipili kung ano ang kailangan mo."
@@ -50,7 +51,7 @@ def test_an_open_service_is_dialled_with_action_timeout_and_caller_id(client):
     assert [child.tag for child in root] == ["Say", "Dial"]
     assert says(root) == [("en-US", "Connecting you to IOM Tokyo. Please wait.")]
     dial = root.find("Dial")
-    assert dial.attrib == {"action": "/voice/dialled?h=main&l=en&t=iom&o=main",
+    assert dial.attrib == {"action": "/voice/dialled?h=main&l=en&t=iom&o=main&n=1",
                            "method": "POST", "timeout": "30", "callerId": "+815000000000"}
     assert [(n.tag, n.text) for n in dial] == [("Number", "+81335952487")]
 
@@ -60,7 +61,7 @@ def test_a_closed_service_says_why_when_it_opens_and_offers_what_is_open(client,
     root = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="4"))
     gather = root.find("Gather")
     assert gather.get("action") == ("/voice/offer?h=main&l=en&t=iom&o=main&w=closed"
-                                    "&a=police-consultation.houterasu.police")
+                                    "&a=police-consultation.houterasu.police&n=1")
     assert says(gather) == [
         ("en-US", "IOM Tokyo is closed now."),
         ("en-US", "It is closed for the lunch break."),
@@ -79,9 +80,9 @@ def test_an_offered_alternative_is_connected_and_back_returns_to_the_menu(client
     url = "/voice/offer?h=main&l=en&t=iom&o=main&w=closed&a=police-consultation.houterasu"
     root = twiml(post(client, url, Digits="2"))
     assert root.find("Dial/Number").text == "+815037545430"
-    assert root.find("Dial").get("action") == "/voice/dialled?h=main&l=en&t=houterasu&o=main"
+    assert root.find("Dial").get("action") == "/voice/dialled?h=main&l=en&t=houterasu&o=main&n=1"
     back = twiml(post(client, url, Digits="0"))
-    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&n=1"
 
 
 def test_the_number_is_read_slowly_twice_with_the_hours(client):
@@ -104,7 +105,7 @@ def test_a_failed_connection_says_so_and_offers_the_fallback(client, status):
     why = {"busy": "busy", "no-answer": "no_answer"}.get(status, "failed")
     gather = root.find("Gather")
     assert gather.get("action") == (f"/voice/offer?h=main&l=en&t=iom&o=main&w={why}"
-                                    "&a=police-consultation.houterasu.police")
+                                    "&a=police-consultation.houterasu.police&n=1")
     first = {"busy": "IOM Tokyo is busy right now.", "no_answer": "IOM Tokyo did not answer.",
              "failed": "Sorry, we could not connect you to IOM Tokyo."}[why]
     assert says(gather)[:2] == [("en-US", first), ("en-US", EMERGENCY_EN)]
@@ -133,8 +134,9 @@ def test_silence_reprompts_then_the_third_ends_with_the_advice_and_goodbye(clien
         again = twiml(post(client, f"/voice/menu?h=main&l=en&t=main&s={silence}"))
         assert says(again.find("Gather"))[0] == (
             "en-US", "We did not hear a key. Please press a key on your phone.")
-        assert again.find("Redirect").text == f"/voice/menu?h=main&l=en&t=main&s={silence + 1}"
-        assert again.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+        assert again.find("Redirect").text == (
+            f"/voice/menu?h=main&l=en&t=main&s={silence + 1}&n=1")
+        assert again.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&n=1"
     last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=3"))
     assert [child.tag for child in last] == ["Say", "Say", "Hangup"]
     assert says(last) == [("en-US", EMERGENCY_EN),
@@ -146,10 +148,10 @@ def test_wrong_keys_say_so_and_the_third_ends_the_call(client):
     root = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="9"))
     gather = root.find("Gather")
     assert says(gather)[0] == ("en-US", "Sorry, that key is not one of the choices.")
-    assert gather.get("action") == "/voice/menu?h=main&l=en&t=main&i=1"
-    assert root.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=1&i=1"
+    assert gather.get("action") == "/voice/menu?h=main&l=en&t=main&i=1&n=1"
+    assert root.find("Redirect").text == "/voice/menu?h=main&l=en&t=main&s=1&i=1&n=1"
     second = twiml(post(client, "/voice/menu?h=main&l=en&t=main&s=1&i=1", Digits="8"))
-    assert second.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&i=2"
+    assert second.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&i=2&n=1"
     last = twiml(post(client, "/voice/menu?h=main&l=en&t=main&i=2", Digits="#"))
     assert [child.tag for child in last] == ["Say", "Say", "Hangup"]
     assert says(last) == [("en-US", EMERGENCY_EN),
@@ -158,24 +160,24 @@ def test_wrong_keys_say_so_and_the_third_ends_the_call(client):
 
 def test_repeat_and_back_keys_work_in_submenus(client):
     repeat = twiml(post(client, "/voice/menu?h=main&l=en&t=legal&i=2", Digits="*"))
-    assert repeat.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=legal"
+    assert repeat.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=legal&n=1"
     assert says(repeat)[0] == ("en-US", "Free legal advice and help with your rights.")
     back = twiml(post(client, "/voice/menu?h=main&l=en&t=legal", Digits="0"))
-    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main"
+    assert back.find("Gather").get("action") == "/voice/menu?h=main&l=en&t=main&n=1"
     to_languages = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="0"))
-    assert to_languages.find("Gather").get("action") == "/voice/language?h=main&t=language"
+    assert to_languages.find("Gather").get("action") == "/voice/language?h=main&t=language&n=1"
     assert len(says(to_languages)) == 3  # the choices only, not the greeting again
 
 
 @pytest.mark.parametrize(("url", "action"), [
-    ("/voice/menu?h=main&l=en&t=nowhere", "/voice/menu?h=main&l=en&t=main"),
-    ("/voice/menu?h=main&l=xx&t=main", "/voice/language?h=main&t=language"),
-    ("/voice/menu?h=unknown&l=en&t=legal", "/voice/menu?h=main&l=en&t=legal"),
-    ("/voice/offer?h=main&l=en&t=nothing&w=closed", "/voice/menu?h=main&l=en&t=main"),
-    ("/voice/nonsense?h=main", "/voice/language?h=main&t=language"),
-    ("/voice/menu/deeper/still?x=1", "/voice/language?h=main&t=language"),
-    ("/voice/menu?h=main&l=en&t=main&s=abc&i=-4", "/voice/menu?h=main&l=en&t=main"),
-    ("/voice/menu?h=%E2%9C%93&l=en&t=main", "/voice/menu?h=main&l=en&t=main"),
+    ("/voice/menu?h=main&l=en&t=nowhere", "/voice/menu?h=main&l=en&t=main&n=1"),
+    ("/voice/menu?h=main&l=xx&t=main", "/voice/language?h=main&t=language&n=1"),
+    ("/voice/menu?h=unknown&l=en&t=legal", "/voice/menu?h=main&l=en&t=legal&n=1"),
+    ("/voice/offer?h=main&l=en&t=nothing&w=closed", "/voice/menu?h=main&l=en&t=main&n=1"),
+    ("/voice/nonsense?h=main", "/voice/language?h=main&t=language&n=1"),
+    ("/voice/menu/deeper/still?x=1", "/voice/language?h=main&t=language&n=1"),
+    ("/voice/menu?h=main&l=en&t=main&s=abc&i=-4", "/voice/menu?h=main&l=en&t=main&n=1"),
+    ("/voice/menu?h=%E2%9C%93&l=en&t=main", "/voice/menu?h=main&l=en&t=main&n=1"),
 ])
 def test_unknown_or_garbled_places_land_somewhere_sane(client, url, action):
     root = twiml(post(client, url))
@@ -185,7 +187,7 @@ def test_unknown_or_garbled_places_land_somewhere_sane(client, url, action):
 def test_a_key_sent_to_a_mended_place_is_not_acted_on(client):
     # a '1' meant for a menu must not choose English at the language choice
     root = twiml(post(client, "/voice/menu?h=main&l=xx&t=main", Digits="1"))
-    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language"
+    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language&n=1"
     assert says(root)[0] == ("en-US", "For English, press 1.")
 
 
@@ -195,9 +197,19 @@ def test_garbage_digits_are_an_invalid_key(client, digits):
     assert says(root)[0] == ("en-US", "Sorry, that key is not one of the choices.")
 
 
+@pytest.mark.parametrize(("turn", "next_turn"), [
+    ("", "1"), ("&n=7", "8"), ("&n=abc", "1"), ("&n=-3", "1"), ("&n=1234567", "1"),
+    ("&n=%D9%A3", "1"),  # an Arabic-Indic three is not a turn
+])
+def test_every_answer_names_the_next_turn_of_the_call(client, turn, next_turn):
+    root = twiml(post(client, "/voice/menu?h=main&l=en&t=main" + turn, Digits="*"))
+    assert root.find("Gather").get("action") == f"/voice/menu?h=main&l=en&t=main&n={next_turn}"
+    assert root.find("Redirect").text == f"/voice/menu?h=main&l=en&t=main&s=1&n={next_turn}"
+
+
 def test_missing_parameters_still_get_a_call(client):
     root = twiml(client.post("/voice"))  # no CallSid, no To, no From
-    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language"
+    assert root.find("Gather").get("action") == "/voice/language?h=main&t=language&n=1"
 
 
 def test_get_requests_are_served_like_posts(client):
@@ -235,6 +247,19 @@ def test_the_fallback_url_needs_neither_menus_nor_database(make_app, tmp_path):
         assert dial.attrib == {"timeout": "30", "callerId": "+815000000000"}
         assert dial.find("Number").text == "+81335010110"
         assert [lang for lang, _ in says(root)] == ["en-US", "ja-JP", "fil-PH"] * 2
+
+
+@pytest.mark.parametrize(("error_url", "logged"), [
+    ("https://ivr.example.org/voice/menu?h=main&From=%2B819012345678",
+     "https://ivr.example.org/voice/menu"),
+    ("https://twilio:secret@IVR.example.org:8443/voice#e=tokyo",
+     "https://ivr.example.org:8443/voice"),
+    ("/voice/dialled?From=%2B819012345678", "/voice/dialled"),
+    ("https://[::1]/voice", "https://[::1]/voice"),
+    ("https://[::1/voice?From=%2B819012345678", None), ("?From=%2B81", None), ("", None),
+])
+def test_the_failed_url_is_logged_without_query_fragment_or_credentials(error_url, logged):
+    assert fallback.logged_url(error_url) == logged
 
 
 def test_an_exception_inside_a_step_answers_with_the_fallback(client, monkeypatch, caplog):
@@ -276,3 +301,47 @@ def test_the_browser_phone_exists_only_in_development(make_app):
     text = page.get_data(as_text=True)
     assert "<li class=\"key\">presses 4</li>" in text
     assert "[en-US] It is closed for the lunch break." in text
+
+
+FAILED_IOM = [
+    ("en-US", "Sorry, we could not connect you to IOM Tokyo."),
+    ("en-US", EMERGENCY_EN),
+    ("en-US", "To call the police consultation line in English, which is open now, press 1."),
+    ("en-US", "To call Houterasu legal support, which is open now, press 2."),
+    ("en-US", "To call the Tokyo police English line, which is open now, press 3."),
+    ("en-US", "To hear the number of IOM Tokyo, press 4."),
+    *HINTS_EN]
+
+
+@pytest.mark.parametrize(("url", "outcome"), [
+    ("/voice/dialled?h=main&l=en&t=iom&o=main", {}),  # Twilio sent no DialCallStatus
+    ("/voice/dialled?h=main&l=en&t=iom&o=main", {"DialCallStatus": ""}),
+    # the hotline was renamed during the call: its outcome cannot be trusted
+    ("/voice/dialled?h=renamed&l=en&t=iom&o=main", {"DialCallStatus": "busy"}),
+])
+def test_a_lost_dial_outcome_is_a_failed_connection_with_advice_and_alternatives(
+        client, url, outcome):
+    root = twiml(post(client, url, **outcome))
+    assert [child.tag for child in root] == ["Gather", "Redirect"]
+    offer = "/voice/offer?h=main&l=en&t=iom&o=main&w=failed&a=police-consultation.houterasu.police"
+    assert root.find("Gather").get("action") == offer + "&n=1"
+    assert root.find("Redirect").text == offer + "&s=1&n=1"
+    assert says(root.find("Gather")) == FAILED_IOM
+
+
+@pytest.mark.parametrize(("to", "caller_id"), [
+    ("client:alice", None), ("", None), ("sip:alice@pbx.example.org", None),
+    ("+not-a-number", None), ("+815000000000", "+815000000000"),
+])
+def test_the_fallback_shows_a_caller_id_only_when_it_is_a_number(client, to, caller_id):
+    root = twiml(client.post("/voice/fallback", data={"CallSid": SID, "To": to}))
+    assert [child.tag for child in root] == FALLBACK_VERBS
+    expected = {"timeout": "30"} if caller_id is None else {"timeout": "30", "callerId": caller_id}
+    assert root.find("Dial").attrib == expected
+
+
+@pytest.mark.parametrize("to", ["client:alice", "sip:alice@pbx.example.org"])
+def test_a_connection_shows_no_caller_id_that_is_not_a_number(client, to):
+    dial = twiml(post(client, "/voice/menu?h=main&l=en&t=main", Digits="4", To=to)).find("Dial")
+    assert dial.attrib == {"action": "/voice/dialled?h=main&l=en&t=iom&o=main&n=1",
+                           "method": "POST", "timeout": "30"}

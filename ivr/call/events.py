@@ -69,7 +69,8 @@ class CallEvent:
     """An event stamped with its call, its hotline and the UTC time it happened.
 
     ``uid`` is unique per event, so writing the same event twice (a retried
-    spool, a duplicated status callback) stores it once.
+    spool, a duplicated status callback, a replayed or retried webhook: the
+    voice views name each event after its request) stores it once.
     """
 
     uid: str

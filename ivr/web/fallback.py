@@ -10,6 +10,7 @@ hear the advice again.
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -50,3 +51,19 @@ def twiml(number: str, caller_id: str | None) -> str:
         response.say(text, language=language, voice=voice)
     response.hangup()
     return str(response)
+
+
+def logged_url(url: str | None) -> str | None:
+    """The failed URL (Twilio's ``ErrorUrl``) as the call log keeps it: without the query
+    (a GET webhook's holds the caller's number), the fragment and any credentials."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a URL: keep nothing that could hold a number
+        return None
+    host = f"[{host}]" if ":" in host else host
+    origin = f"{parts.scheme}://{host}{port}" if parts.scheme and host else ""
+    return (origin + parts.path)[:256] or None

@@ -12,13 +12,16 @@ from __future__ import annotations
 from flask import Request, abort, current_app
 from twilio.request_validator import RequestValidator
 
+from ivr.web import origin
+
 EXEMPT_WITHOUT_TOKEN = {"voice.fallback"}
 
 
 def signed_url(request: Request) -> str:
-    """The URL Twilio signed: the public URL (ProxyFix) with the raw, undecoded query."""
+    """The URL Twilio signed: the public URL (``IVR_PUBLIC_URL``, else the request's as
+    ProxyFix sees it) and the path, with the raw, undecoded query."""
     query = request.query_string.decode("latin-1")
-    return request.base_url + (f"?{query}" if query else "")
+    return origin.base_url(request) + request.path + (f"?{query}" if query else "")
 
 
 def is_valid(token: str, request: Request) -> bool:

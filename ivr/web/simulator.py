@@ -9,6 +9,7 @@ recording) and where the call goes.
 
 from __future__ import annotations
 
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,6 @@ Transport = Callable[[str, dict[str, str]], tuple[int, bytes]]  # POST url+form 
 
 SILENCE = "-"  # a key in the list that means: press nothing, let the wait time out
 BASE = "https://ivr.example/"
-CALL_SID = "CA" + "5" * 32
 MAX_STEPS = 200
 STEP_SECONDS = 5  # how far the simulated clock moves between two webhooks
 
@@ -36,7 +36,7 @@ class Call:
     dial: list[str] = field(default_factory=lambda: ["completed"])
     to: str = "+815000000000"
     caller: str = "+819000000000"
-    sid: str = CALL_SID
+    sid: str = field(default_factory=lambda: "CA" + uuid.uuid4().hex)  # a call of its own
 
 
 def run(app: Flask, call: Call) -> list[str]:
@@ -50,10 +50,12 @@ def run(app: Flask, call: Call) -> list[str]:
     app.extensions["ivr.clock"] = lambda: current[0]
     client = app.test_client()
     token = app.config.get("TWILIO_AUTH_TOKEN")
+    public = app.config.get("IVR_PUBLIC_URL")  # what the app checks signatures against
 
     def post(url: str, form: dict[str, str]) -> tuple[int, bytes]:
         current[0] = next(moments)
-        response = client.post(url, data=form, headers=sign(token, url, form),
+        signed = public + url[len(BASE) - 1:] if public else url
+        response = client.post(url, data=form, headers=sign(token, signed, form),
                                base_url=BASE.rstrip("/"))
         return response.status_code, response.data
 

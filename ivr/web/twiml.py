@@ -26,27 +26,29 @@ class Renderer:
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
-        self._cache: OrderedDict[tuple[Step, str, str], str] = OrderedDict()
+        self._cache: OrderedDict[tuple[Step, str, str, int], str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def render(self, step: Step, root: str = "", audio_base: str = "/audio/") -> str:
-        """The TwiML for ``step``: webhook URLs under ``root``, recordings from ``audio_base``."""
-        key = (step, root, audio_base)
+    def render(self, step: Step, root: str = "", audio_base: str = "/audio/",
+               turn: int = 0) -> str:
+        """The TwiML for ``step``: webhook URLs under ``root`` naming the call's ``turn``,
+        recordings from ``audio_base``."""
+        key = (step, root, audio_base, turn)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        text = str(self.build(step, root, audio_base))
+        text = str(self.build(step, root, audio_base, turn))
         with self._lock:
             self._cache[key] = text
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return text
 
-    def build(self, step: Step, root: str, audio_base: str) -> VoiceResponse:
+    def build(self, step: Step, root: str, audio_base: str, turn: int = 0) -> VoiceResponse:
         def url(place) -> str:
-            return to_url(place, root)
+            return to_url(place, root, turn)
 
         response = VoiceResponse()
         holder = response

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -23,7 +22,7 @@ from ivr.call.events import CallEvent, Event
 from ivr.call.events import Kind as E
 from ivr.live import menus
 from ivr.phonetree.tree import Tree
-from ivr.web import fallback, signature
+from ivr.web import fallback, idempotency, origin, signature
 from ivr.web.twiml import Renderer
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
@@ -32,6 +31,7 @@ METHODS = ["GET", "POST"]  # Twilio posts; a number can be set to GET
 _SID = re.compile(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$")
 _NOT_KEYS = re.compile(r"[^0-9*#]")
 TREE_HEADER = "X-IVR-Tree"
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 @bp.before_request
@@ -66,7 +66,7 @@ def incoming() -> Response:
     hotline = loaded.tree.hotline_for(dialled).id
     started = Event.of(E.CALL_STARTED, hotline=hotline, caller=_param("From", 32), to=dialled)
     _record(hotline, (started, *step.events))
-    return _twiml(_renderer(loaded.tree).render(step, request.script_root, _audio_base()))
+    return _render(loaded.tree, step, turn=1)
 
 
 @bp.route("/<kind>", methods=METHODS)
@@ -82,11 +82,11 @@ def step(kind: str, rest: str | None = None) -> Response:
     if step.dial is not None and step.dial.caller_id is None:
         # Twilio requires a number of the account as caller ID: the one that was dialled
         step = dataclasses.replace(step, dial=dataclasses.replace(
-            step.dial, caller_id=_param("To", 32)))
+            step.dial, caller_id=_caller_id(_param("To", 32))))
     hotline = place.hotline if place.hotline in loaded.tree.hotlines else \
         loaded.tree.default_hotline.id
     _record(hotline, step.events)
-    return _twiml(_renderer(loaded.tree).render(step, request.script_root, _audio_base()))
+    return _render(loaded.tree, step, turn=state.turn_of(request.args) + 1)
 
 
 @bp.route("/status", methods=METHODS)
@@ -95,15 +95,16 @@ def status() -> Response:
     call_status = _param("CallStatus", 16) or "unknown"
     event = Event.of(E.CALL_STATUS, status=call_status,
                      duration=_number(_param("CallDuration", 8)))
-    _record(None, (event,), uid=f"status:{call_status}")
+    _record(None, (event,), read=("CallStatus",))  # one record per status, whatever else
     return _twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
 
 
 @bp.route("/fallback", methods=METHODS, endpoint="fallback")
 def fallback_answer() -> Response:
     """The number's Voice Fallback URL: works without menus and database."""
+    error_url = fallback.logged_url(request.values.get("ErrorUrl"))
     _record(None, (Event.of(E.FALLBACK_USED, error_code=_param("ErrorCode", 16),
-                            error_url=_param("ErrorUrl", 256)),))
+                            error_url=error_url),))
     return _fallback_answer()
 
 
@@ -118,10 +119,23 @@ def _failed(exc: Exception) -> Response:
 
 def _fallback_answer() -> Response:
     config = current_app.config
-    caller_id = config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32)
-    if caller_id and not caller_id.startswith("+"):
-        caller_id = None
+    caller_id = _caller_id(config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32))
     return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
+
+
+def _caller_id(number: str | None) -> str | None:
+    """``number`` when it is a phone number (E.164), else None: no caller ID at all.
+
+    A call to the hotline from a Twilio Client or a SIP domain has ``To`` like
+    ``client:alice``; shown as the caller ID of a call to a phone number, it
+    would make Twilio refuse the connection.
+    """
+    return number if number and _E164.match(number) else None
+
+
+def _render(tree: Tree, step: engine.Step, turn: int) -> Response:
+    """The step's TwiML; its webhook URLs name the call's next ``turn``."""
+    return _twiml(_renderer(tree).render(step, request.script_root, _audio_base(), turn))
 
 
 def _renderer(tree: Tree) -> Renderer:
@@ -163,22 +177,27 @@ def _sid() -> str | None:
 
 
 def _audio_base() -> str:
-    return current_app.config["IVR_AUDIO_BASE_URL"] or request.url_root + "audio/"
+    return current_app.config["IVR_AUDIO_BASE_URL"] or origin.base_url(request) + "/audio/"
 
 
-def _record(hotline: str | None, events: Iterable[Event], uid: str | None = None) -> None:
-    """Hand the events to the call log, if there is one; never fails the call."""
+def _record(hotline: str | None, events: Iterable[Event],
+            read: Iterable[str] = idempotency.READ) -> None:
+    """Hand the events to the call log, if there is one; never fails the call.
+
+    Each event is named after the request (``idempotency``): a replayed or
+    retried request names its events as before, and the log keeps them once.
+    """
     calllog = current_app.extensions.get("calllog")
     sid = _sid()
     if calllog is None or sid is None:
         return
     at = now()
-    stamped = [CallEvent(f"{sid}:{uid}" if uid else uuid.uuid4().hex, sid, hotline or "",
-                         at, seq, event.kind, event.data) for seq, event in enumerate(events)]
     try:
-        calllog.record(stamped)
+        request_id = idempotency.request_id(sid, request.path, request.values, read)
+        calllog.record([CallEvent(f"{request_id}:{seq}", sid, hotline or "", at, seq,
+                                  event.kind, event.data) for seq, event in enumerate(events)])
     except Exception:  # the log must never break a call
-        log.exception("call log failed to take %d events of call %s", len(stamped), sid)
+        log.exception("call log failed to take the events of call %s", sid)
 
 
 def init_app(app: Flask) -> None:
