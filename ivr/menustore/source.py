@@ -13,7 +13,7 @@ tree (or the snapshot) and says so once, not at every look.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -26,7 +26,7 @@ from ivr.menustore.schema import menu_versions
 from ivr.menustore.schema import notices as notice_table
 from ivr.menustore.schema import recordings as audio
 from ivr.phonetree import loader
-from ivr.phonetree.bundle import Bundle
+from ivr.phonetree.bundle import Bundle, scan_recordings
 from ivr.phonetree.report import LoadError
 from ivr.phonetree.tree import frozen_map
 
@@ -66,9 +66,21 @@ class StoreSource:
                 files = version.bundle() if version else here
             else:
                 files = here
-            stored = recordings.names(connection)
-            in_force = tuple(notices.in_force(connection, self.clock()))
-        return Bundle(files.root, files.files, frozen_map({**here.recordings, **stored}),
+            return self._with_state(connection, files, here.recordings)
+
+    def bundle_of(self, connection: sa.Connection, files: Mapping[str, str],
+                  root: str) -> Bundle:
+        """Other files (a draft, an older version) as calls would hear them now: with the
+        recordings and the notices in force, for checking, comparing and trying them."""
+        return self._with_state(connection, Bundle(root, frozen_map(dict(files))),
+                                scan_recordings(self.folder.audio_dir))
+
+    def _with_state(self, connection: sa.Connection, files: Bundle,
+                    local: Mapping[tuple[str, str], str]) -> Bundle:
+        """``files`` with the recordings (the database's before the folder's) and notices."""
+        stored = recordings.names(connection)
+        in_force = tuple(notices.in_force(connection, self.clock()))
+        return Bundle(files.root, files.files, frozen_map({**local, **stored}),
                       files.unreadable, in_force)
 
     def _seed(self, connection: sa.Connection, folder: Bundle) -> versions.Version | None:
