@@ -15,9 +15,11 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
+from conftest import AUDIO, MENUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ivr
 from ivr.web import simulator
 
 TOKEN = "fuzz-auth-token"
@@ -91,9 +93,6 @@ def check(response, spec: dict) -> None:
 
 @pytest.fixture(scope="module")
 def signed_app(tmp_path_factory):
-    import ivr
-    from conftest import AUDIO, MENUS
-
     tmp = tmp_path_factory.mktemp("fuzz")
     app = ivr.create_app({
         "TESTING": True, "TWILIO_AUTH_TOKEN": TOKEN, "INSTANCE_PATH": str(tmp / "instance"),
