@@ -31,7 +31,7 @@ SERVICES = 100
 
 
 def languages(count: int) -> list[str]:
-    return (["en", "ja", "tl"] + list(EXTRA))[:count]
+    return ["en", "ja", "tl", *EXTRA][:count]
 
 
 def texts(codes: list[str], what: str, indent: int = 6) -> str:
