@@ -156,12 +156,19 @@ def test_the_dialled_number_selects_the_hotline(tree):
     assert step.gather.action.lang == "tl"
 
 
-def test_menu_steps_are_rendered_once_and_reused(tree):
+def test_menu_steps_are_rendered_once_and_reused_at_every_turn(tree, monkeypatch):
     renderer = Renderer(tree)
+    builds = []
+    build = renderer.build
+    monkeypatch.setattr(renderer, "build", lambda *args: builds.append(args) or build(*args))
     first = press(tree, MAIN, "3")
     second = press(tree, MAIN, "3", "2026-11-28 23:00")
     assert first == second
-    assert renderer.render(first) is renderer.render(second)
+    at_turn_3, at_turn_12 = renderer.render(first, turn=3), renderer.render(second, turn=12)
+    assert len(builds) == 1
+    assert at_turn_3 == str(build(first, "", "/audio/", 3))
+    assert at_turn_12 == str(build(first, "", "/audio/", 12))
+    assert 'action="/voice/menu?h=main&amp;l=en&amp;t=legal&amp;n=12"' in at_turn_12
 
 
 def test_a_language_without_a_voice_plays_its_recordings(tree):

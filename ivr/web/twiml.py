@@ -19,6 +19,9 @@ from ivr.phonetree.speech import Utterance
 from ivr.phonetree.tree import Tree
 
 CACHE_SIZE = 4096
+# A step is rendered once with this turn in its URLs; each answer puts in its own.
+_TURN_MARK = 1_000_000_000_000_007
+_MARK = f"n={_TURN_MARK}"
 
 
 class Renderer:
@@ -26,25 +29,27 @@ class Renderer:
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
-        self._cache: OrderedDict[tuple[Step, str, str, int], str] = OrderedDict()
+        self._cache: OrderedDict[tuple[Step, str, str], str] = OrderedDict()
         self._lock = threading.Lock()
 
     def render(self, step: Step, root: str = "", audio_base: str = "/audio/",
                turn: int = 0) -> str:
         """The TwiML for ``step``: webhook URLs under ``root`` naming the call's ``turn``,
         recordings from ``audio_base``."""
-        key = (step, root, audio_base, turn)
+        if turn <= 0:  # no turn in the URLs (older links): rare, not cached
+            return str(self.build(step, root, audio_base, 0))
+        key = (step, root, audio_base)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
-                return cached
-        text = str(self.build(step, root, audio_base, turn))
-        with self._lock:
-            self._cache[key] = text
-            if len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return text
+        if cached is None:
+            cached = str(self.build(step, root, audio_base, _TURN_MARK))
+            with self._lock:
+                self._cache[key] = cached
+                if len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return cached.replace(_MARK, f"n={turn}")
 
     def build(self, step: Step, root: str, audio_base: str, turn: int = 0) -> VoiceResponse:
         def url(place) -> str:
