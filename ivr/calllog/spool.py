@@ -68,8 +68,13 @@ class Spool:
             self._file.write(b"".join(lines))
 
     def read(self, max_bytes: int = 256 * 1024) -> tuple[list[bytes], int]:
-        """Return the complete lines not yet committed (up to about ``max_bytes``) and their end."""
+        """Return the complete lines not yet committed (up to about ``max_bytes``) and their end.
+
+        Nothing once the file is closed: what it holds is another process's now.
+        """
         with self._lock:
+            if self._file.closed:
+                return [], self._offset
             self._file.seek(self._offset)
             chunk = tail = self._file.read(max_bytes)
             while tail and b"\n" not in tail:  # a line longer than max_bytes
@@ -81,14 +86,18 @@ class Spool:
     def commit(self, offset: int) -> None:
         """Mark everything before ``offset`` as stored; empty the file once all of it is."""
         with self._lock:
+            if self._file.closed:
+                return
             self._offset = offset
             if offset >= os.fstat(self._file.fileno()).st_size:
                 self._file.truncate(0)
                 self._offset = 0
 
     def pending(self) -> int:
-        """Return how many bytes wait for the database."""
+        """Return how many bytes wait for the database (none once closed: they are released)."""
         with self._lock:
+            if self._file.closed:
+                return 0
             return os.fstat(self._file.fileno()).st_size - self._offset
 
     def abandon(self) -> None:
@@ -98,9 +107,11 @@ class Spool:
     def close(self) -> None:
         """Close the file (releasing its lock); what it still holds becomes an orphan."""
         with self._lock:
+            if self._file.closed:
+                return
+            if os.fstat(self._file.fileno()).st_size == 0:
+                self.path.unlink(missing_ok=True)  # while still locked: nobody drains it
             self._file.close()
-            if self.path.exists() and self.path.stat().st_size == 0:
-                self.path.unlink()
 
 
 class Orphan:
