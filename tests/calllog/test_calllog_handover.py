@@ -75,3 +75,22 @@ def test_an_idle_writer_takes_up_a_released_spool_by_itself(make_log, database_u
     expected = [e.uid for e in recycled.events]
     assert wait_until(lambda: stored(database_url, "CA-recycled")[0] == expected)
     assert wait_until(lambda: not (spool_dir / "host-4242-0000.jsonl").exists())
+
+
+def test_a_stopping_worker_leaves_only_what_is_not_stored(tmp_path, monkeypatch) -> None:
+    """Under steady traffic the spool is never empty: stored lines must not pile up in it."""
+    monkeypatch.setattr(spool, "COMPACT_BYTES", 100, raising=False)
+    own = spool.Spool(tmp_path)
+    lines = [b'{"n": %d}\n' % n for n in range(40)]
+    own.append(lines[:30])
+    read, end = own.read()
+    own.append(lines[30:])  # a webhook's events arrive while the drain writes
+    own.commit(end)
+    assert (read, own.pending()) == ([line.rstrip(b"\n") for line in lines[:30]],
+                                     len(b"".join(lines[30:])))
+    assert list(spool.orphans(tmp_path, None)) == []  # still locked by its process
+    own.close()
+    [orphan] = spool.orphans(tmp_path, None)
+    assert orphan.lines() == [line.rstrip(b"\n") for line in lines[30:]]
+    orphan.remove()
+    assert list(tmp_path.iterdir()) == []
