@@ -81,7 +81,7 @@ class CallLog:
         """This process's engine, for reading the log (staff pages, CLI)."""
         return self._current().engine
 
-    def close(self, timeout: float = 0.5) -> None:
+    def close(self, timeout: float = 0.1) -> None:
         """Stop at once: release the spool file to other processes and end the thread.
 
         Nothing waits for the database here: a worker that gunicorn recycles,
