@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,8 @@ def options() -> argparse.Namespace:
                         help="recycle workers after this many requests (gunicorn's option)")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--lag-timeout", type=float, default=300.0)
+    parser.add_argument("--keep-log", action="store_true",
+                        help="copy gunicorn's output to bench-results/ (the gap's wall time too)")
     return parser.parse_args()
 
 
@@ -101,21 +104,29 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> dict:
         offset, cpu0 = server.log_size(), server.cpu_seconds()
         stored0 = log.counts()[1] if log else 0
         result = run_wrk(server, tmp / "pool", args)
+        figures["spool_mib_at_end"] = spool_mib(tmp / "spool")
         figures.update(wrk_figures(result))
         figures["cpu_ms_per_request_load"] = cpu_ms(server.cpu_seconds() - cpu0, result)
         figures["restarts"] = server.restarts(offset)
+        if result["gap_ms"]:  # when it happened, to find it in gunicorn's log
+            figures["gap_wall_time"] = time.strftime(
+                "%H:%M:%S", time.gmtime(result["gap_at_ms"] / 1000 + time.time() - time.monotonic()))
         if log:
+            time.sleep(0.5)  # requests in flight when wrk stopped are answered and logged
             answered = server.answered(offset)
             expected = stored0 + sum(n * per_path.get(path, 0) for path, n in answered.items())
             last = result["last_ms"] / 1000
             lag = log.wait_for(expected, since=last, timeout=args.lag_timeout)
-            time.sleep(1.0)
+            figures["cpu_ms_per_request_total"] = cpu_ms(server.cpu_seconds() - cpu0, result)
+            time.sleep(2.0)  # then nothing more may come: every event once
             figures.update(lag_s=lag, expected_events=expected - stored0,
                            stored_events=log.counts()[1] - stored0,
                            answered_webhooks=sum(answered.values()))
-            figures["cpu_ms_per_request_total"] = cpu_ms(server.cpu_seconds() - cpu0, result)
     finally:
         figures["stop_s"] = server.stop()
+        if args.keep_log:
+            RESULTS.mkdir(exist_ok=True)
+            shutil.copy(server.log, RESULTS / f"load-{args.app}-gunicorn.log")
         if log:
             log.close()
     return figures
@@ -143,6 +154,11 @@ def wrk_figures(result: dict) -> dict:
             "requests_per_s": result["requests"] / seconds,
             "p50_ms": result["p50_us"] / 1000, "p99_ms": result["p99_us"] / 1000,
             "max_ms": result["max_us"] / 1000, "longest_gap_s": result["gap_ms"] / 1000}
+
+
+def spool_mib(folder: Path) -> float:
+    """The size of the spool files (their stored lines too, up to 1 MiB each)."""
+    return sum(path.stat().st_size for path in folder.glob("*.jsonl")) / 2**20
 
 
 def cpu_ms(seconds: float, result: dict) -> float:
