@@ -85,11 +85,28 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     ids, old = _claim_calls(connection, firsts)
     facts = _stored_facts(connection, [row["id"] for row in old.values()])
     inserted = _insert_events(connection, ids, by_call)
-    changes, rows, again = tally.Changes(), {}, []
+    rows, again = _fold_calls(by_call, inserted, old, facts, ids)
+    rows |= _recompute(connection, [ids[sid] for sid in again], ids)
+    _update_calls(connection, ids, rows)
+    changes = tally.Changes()
+    for sid in by_call:
+        before = old.get(sid)
+        after = rows.get(sid) or (before if sid in old else call_row(firsts[sid]))
+        changes.add(before, -1)
+        changes.add(after, +1)
+    changes.apply(connection)
+    return len(inserted)
+
+
+def _fold_calls(by_call: dict[str, list[CallEvent]], inserted: set[str],
+                old: dict[str, Mapping[str, Any]], facts: dict[int, Stored],
+                ids: dict[str, int]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Return the new rows of the calls folded, and the CallSids to recompute."""
+    rows: dict[str, dict[str, Any]] = {}
+    again: list[str] = []
     for sid, found in by_call.items():
         new = [e for e in found if e.uid in inserted]
-        if sid not in old:  # inserted by this transaction: its events are all of it
-            changes.add(call_row(firsts[sid]), +1)
+        if sid not in old:  # inserted now, whole, unless an event's uid was another call's
             if len(new) < len(found):
                 again.append(sid)
         elif new:
@@ -98,13 +115,7 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
                 again.append(sid)
             else:
                 rows[sid] = call_row(summary)
-    rows |= _recompute(connection, [ids[sid] for sid in again], ids)
-    for sid, row in rows.items():
-        changes.add(old[sid] if sid in old else call_row(firsts[sid]), -1)
-        changes.add(row, +1)
-    _update_calls(connection, ids, rows)
-    changes.apply(connection)
-    return len(inserted)
+    return rows, again
 
 
 def _by_call(events: Sequence[CallEvent]) -> dict[str, list[CallEvent]]:
