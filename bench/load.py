@@ -108,9 +108,9 @@ def measure(args: argparse.Namespace, tmp: Path, url: str) -> dict:
         figures.update(wrk_figures(result))
         figures["cpu_ms_per_request_load"] = cpu_ms(server.cpu_seconds() - cpu0, result)
         figures["restarts"] = server.restarts(offset)
-        if result["gap_ms"]:  # when it happened, to find it in gunicorn's log
-            figures["gap_wall_time"] = time.strftime(
-                "%H:%M:%S", time.gmtime(result["gap_at_ms"] / 1000 + time.time() - time.monotonic()))
+        if result["gap_ms"]:  # when it began, to find it in gunicorn's log
+            began = result["gap_at_ms"] / 1000 + time.time() - time.monotonic()
+            figures["gap_wall_time"] = time.strftime("%H:%M:%S", time.gmtime(began))
         if log:
             time.sleep(0.5)  # requests in flight when wrk stopped are answered and logged
             answered = server.answered(offset)
