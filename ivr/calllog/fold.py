@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ivr.call.events import CallEvent, EndReason, Kind
-from ivr.calllog.outcome import FINAL_STATUSES, CallSummary, Outcome, summarise
+from ivr.calllog.outcome import FINAL_STATUSES, INPUT_KINDS, CallSummary, Outcome, summarise
 
-_INPUT_KINDS = frozenset({Kind.KEY_PRESSED, Kind.INVALID_KEY, Kind.LANGUAGE_CHOSEN})
 # The outcomes some event earns for good, best first; the others depend on the whole call.
 _EARNED = (Outcome.CONNECTED, Outcome.TOLD_NUMBER, Outcome.DIAL_FAILED, Outcome.CLOSED)
 
@@ -91,7 +90,7 @@ def _outcome(old: CallSummary, stored: Stored, ordered: Sequence[CallEvent],
         return Outcome.NO_INPUT, menu
     if old.outcome == Outcome.ENDED_IN_MENU:
         return Outcome.ENDED_IN_MENU, menu
-    if not any(e.kind in _INPUT_KINDS for e in ordered):
+    if not any(e.kind in INPUT_KINDS for e in ordered):
         return Outcome.NO_INPUT, menu  # no input yet, or a silent ending stored: still none
     if stored.endings:
         return None  # was it a silent ending? only the stored events can tell
