@@ -1,8 +1,10 @@
 """What a call came to, derived from its events alone (pure: no I/O, no clock).
 
-The call log recomputes a call's summary from all of its stored events each
-time new ones arrive, so the result does not depend on the order in which
-Twilio's requests (or a drained spool) deliver them.
+``summarise`` defines a call's summary from all of its events, so it does
+not depend on the order in which Twilio's requests (or a drained spool)
+deliver them. The writer gets the same result faster by folding new events
+into the stored summary (``fold``), and recomputes with ``summarise`` when
+it cannot.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ JAPAN = ZoneInfo("Asia/Tokyo")
 FINAL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "canceled"})
 _MENU_KINDS = frozenset({Kind.MENU_ENTERED, Kind.KEY_PRESSED, Kind.INVALID_KEY,
                          Kind.SILENCE, Kind.SERVICE_CHOSEN})
-_INPUT_KINDS = frozenset({Kind.KEY_PRESSED, Kind.INVALID_KEY, Kind.LANGUAGE_CHOSEN})
+INPUT_KINDS = frozenset({Kind.KEY_PRESSED, Kind.INVALID_KEY, Kind.LANGUAGE_CHOSEN})
 
 
 class Outcome(StrEnum):
@@ -59,7 +61,7 @@ def outcome_of(events: Sequence[CallEvent]) -> tuple[Outcome, str | None]:
         return Outcome.CLOSED, None
     ended_silent = any(e.kind == Kind.CALL_ENDED and e.data.get("reason") == EndReason.NO_INPUT
                        for e in events)
-    if ended_silent or not kinds & _INPUT_KINDS:
+    if ended_silent or not kinds & INPUT_KINDS:
         return Outcome.NO_INPUT, menu
     return Outcome.ENDED_IN_MENU, menu
 

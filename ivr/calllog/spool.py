@@ -23,6 +23,7 @@ from typing import BinaryIO
 from ivr.call.events import CallEvent, Kind
 
 SUFFIX = ".jsonl"
+COMPACT_BYTES = 1024 * 1024  # stored lines kept at most before the file is rewritten
 
 
 def encode(event: CallEvent) -> bytes:
@@ -47,18 +48,25 @@ def _complete_lines(chunk: bytes) -> list[bytes]:
     return chunk[:end].split(b"\n") if end >= 0 else []
 
 
+def _locked_file(path: Path, content: bytes = b"") -> BinaryIO:
+    """Create ``path`` holding ``content``, locked by this process before anyone can see it."""
+    draft = path.with_name(path.name + ".new")
+    fd = os.open(draft, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    file = os.fdopen(fd, "a+b", buffering=0)
+    file.write(content)
+    os.rename(draft, path)  # atomic: the old file, or the new one, never neither
+    return file
+
+
 class Spool:
     """This process's spool file: request threads append, the drain thread reads and commits."""
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        name = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
-        draft = directory / (name + ".new")
-        fd = os.open(draft, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self.path = directory / (name + SUFFIX)
-        os.rename(draft, self.path)  # locked before orphan hunters can see it
-        self._file = os.fdopen(fd, "a+b", buffering=0)
+        self.path = directory / (f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
+                                 + SUFFIX)
+        self._file = _locked_file(self.path)
         self._lock = threading.Lock()
         self._offset = 0  # bytes already in the database
 
@@ -68,8 +76,13 @@ class Spool:
             self._file.write(b"".join(lines))
 
     def read(self, max_bytes: int = 256 * 1024) -> tuple[list[bytes], int]:
-        """Return the complete lines not yet committed (up to about ``max_bytes``) and their end."""
+        """Return the complete lines not yet committed (up to about ``max_bytes``) and their end.
+
+        Nothing once the file is closed: what it holds is another process's now.
+        """
         with self._lock:
+            if self._file.closed:
+                return [], self._offset
             self._file.seek(self._offset)
             chunk = tail = self._file.read(max_bytes)
             while tail and b"\n" not in tail:  # a line longer than max_bytes
@@ -79,16 +92,36 @@ class Spool:
             return lines, self._offset + sum(len(line) + 1 for line in lines)
 
     def commit(self, offset: int) -> None:
-        """Mark everything before ``offset`` as stored; empty the file once all of it is."""
+        """Mark everything before ``offset`` as stored; drop it from the file now and then.
+
+        Under steady traffic the file is never empty when the drain catches
+        up, so once ``COMPACT_BYTES`` are stored the lines still waiting move
+        to a fresh file: what this process leaves behind when it stops (an
+        orphan, drained again from its start) stays small.
+        """
         with self._lock:
+            if self._file.closed:
+                return
             self._offset = offset
             if offset >= os.fstat(self._file.fileno()).st_size:
                 self._file.truncate(0)
                 self._offset = 0
+            elif offset >= COMPACT_BYTES:
+                self._compact()
+
+    def _compact(self) -> None:
+        """Replace the file by one holding only the lines not stored yet (lock held)."""
+        self._file.seek(self._offset)
+        waiting = self._file.read()
+        fresh = _locked_file(self.path, waiting)  # renamed over the old one, locked
+        self._file.close()  # a drain that opened the old file sees it is gone (inode)
+        self._file, self._offset = fresh, 0
 
     def pending(self) -> int:
-        """Return how many bytes wait for the database."""
+        """Return how many bytes wait for the database (none once closed: they are released)."""
         with self._lock:
+            if self._file.closed:
+                return 0
             return os.fstat(self._file.fileno()).st_size - self._offset
 
     def abandon(self) -> None:
@@ -98,9 +131,11 @@ class Spool:
     def close(self) -> None:
         """Close the file (releasing its lock); what it still holds becomes an orphan."""
         with self._lock:
+            if self._file.closed:
+                return
+            if os.fstat(self._file.fileno()).st_size == 0:
+                self.path.unlink(missing_ok=True)  # while still locked: nobody drains it
             self._file.close()
-            if self.path.exists() and self.path.stat().st_size == 0:
-                self.path.unlink()
 
 
 class Orphan:

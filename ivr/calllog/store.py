@@ -1,10 +1,11 @@
 """Writing, reading and purging the call log (SQLAlchemy Core; no Flask).
 
 Writes are idempotent: an event is keyed by its uid and inserted with
-``ON CONFLICT DO NOTHING`` (the same statement on SQLite and PostgreSQL), and
-the call row is recomputed from all of the call's stored events each time,
-so duplicates, retries and out-of-order delivery (Twilio's status callback
-before the last webhook) all end in the same rows.
+``ON CONFLICT DO NOTHING`` (the same statement on SQLite and PostgreSQL), only
+the events actually inserted move the call row on, and a call whose events
+arrive out of order (Twilio's status callback before the last webhook) is
+recomputed from all of its stored events, so duplicates, retries and any
+order of delivery all end in the rows ``summarise`` gives for all events.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from ivr.call.events import CallEvent, Kind
 from ivr.calllog import tally
-from ivr.calllog.outcome import CallSummary, summarise
+from ivr.calllog.fold import Stored, fold
+from ivr.calllog.outcome import CallSummary, Outcome, summarise
 from ivr.calllog.schema import call_events, calls
 from ivr.db import database
 
@@ -70,57 +72,145 @@ def aware(moment: datetime | None) -> datetime | None:
 def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     """Store ``events`` (redacted) in the caller's transaction; return how many were new.
 
-    Each call touched is locked, gets its new events, has its row recomputed
-    from all of its events, and moves its count in the dashboard tallies.
+    The events of many calls cost a few statements in all: the calls are
+    claimed (new ones inserted, known ones locked), every new event inserted,
+    and each call's row moved on by folding its new events into it (see
+    ``fold``); only a call whose events came out of order is recomputed from
+    all of its stored events. The dashboard tallies move with the rows.
     """
-    by_call: dict[str, list[CallEvent]] = {}
-    for event in events:
-        by_call.setdefault(event.call_sid, []).append(event)
+    by_call = _by_call(events)
+    if not by_call:
+        return 0
+    firsts = {sid: summarise(found) for sid, found in by_call.items()}
+    ids, old = _claim_calls(connection, firsts)
+    facts = _stored_facts(connection, [row["id"] for row in old.values()])
+    inserted = _insert_events(connection, ids, by_call)
+    rows, again = _fold_calls(by_call, inserted, old, facts, ids)
+    rows |= _recompute(connection, [ids[sid] for sid in again], ids)
+    _update_calls(connection, ids, rows)
     changes = tally.Changes()
-    inserted = 0
-    for call_sid in sorted(by_call):  # one lock order for all writers: no deadlocks
-        call_id, old = _claim_call(connection, by_call[call_sid])
-        new_events = _insert_events(connection, call_id, by_call[call_sid])
-        if new_events or old is None:
-            changes.add(old, -1)
-            changes.add(_refresh_call(connection, call_id), +1)
-        inserted += new_events
+    for sid in by_call:
+        before = old.get(sid)
+        after = rows.get(sid) or (before if sid in old else call_row(firsts[sid]))
+        changes.add(before, -1)
+        changes.add(after, +1)
     changes.apply(connection)
-    return inserted
+    return len(inserted)
 
 
-def _claim_call(connection: Connection,
-                events: Sequence[CallEvent]) -> tuple[int, Mapping[str, Any] | None]:
-    """Return the call's id and its row as it was (None when new), the row locked till commit.
+def _fold_calls(by_call: dict[str, list[CallEvent]], inserted: set[str],
+                old: dict[str, Mapping[str, Any]], facts: dict[int, Stored],
+                ids: dict[str, int]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Return the new rows of the calls folded, and the CallSids to recompute."""
+    rows: dict[str, dict[str, Any]] = {}
+    again: list[str] = []
+    for sid, found in by_call.items():
+        new = [e for e in found if e.uid in inserted]
+        if sid not in old:  # inserted now, whole, unless an event's uid was another call's
+            if len(new) < len(found):
+                again.append(sid)
+        elif new:
+            summary = fold(summary_of(old[sid]), facts[ids[sid]], new)
+            if summary is None:
+                again.append(sid)
+            else:
+                rows[sid] = call_row(summary)
+    return rows, again
+
+
+def _by_call(events: Sequence[CallEvent]) -> dict[str, list[CallEvent]]:
+    """Return the events by call, sorted by CallSid, each uid once (the first one wins)."""
+    unique: dict[str, CallEvent] = {}
+    for event in events:
+        unique.setdefault(event.uid, event)
+    by_call: dict[str, list[CallEvent]] = {}
+    for event in unique.values():
+        by_call.setdefault(event.call_sid, []).append(event)
+    return {sid: sorted(by_call[sid], key=_when) for sid in sorted(by_call)}
+
+
+def _when(event: CallEvent) -> tuple[datetime, int]:
+    return event.at, event.seq
+
+
+def _claim_calls(connection: Connection, firsts: dict[str, CallSummary]
+                 ) -> tuple[dict[str, int], dict[str, Mapping[str, Any]]]:
+    """Return every call's id, and the rows as they were of the calls already stored.
 
     The INSERT comes first: on SQLite it takes the write lock before anything
-    is read, and on PostgreSQL the SELECT .. FOR UPDATE then waits for any
-    other writer of the same call, so the old row is the one the tallies count.
+    is read; on PostgreSQL the SELECT .. FOR UPDATE then waits for any other
+    writer of the same calls, so the old rows are the ones the tallies count.
+    Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
-    placeholder = {**call_row(summarise(events)), "call_sid": events[0].call_sid}
-    statement = (database.insert(connection, calls).values(placeholder)
-                 .on_conflict_do_nothing(index_elements=["call_sid"]).returning(calls.c.id))
-    new_id = connection.execute(statement).scalar_one_or_none()
-    if new_id is not None:
-        return new_id, None
-    query = sa.select(calls).where(calls.c.call_sid == events[0].call_sid).with_for_update()
-    old = connection.execute(query).one()._mapping
-    return old["id"], old
+    placeholders = [{**call_row(summary), "call_sid": sid} for sid, summary in firsts.items()]
+    statement = (database.insert(connection, calls)
+                 .on_conflict_do_nothing(index_elements=["call_sid"])
+                 .returning(calls.c.id, calls.c.call_sid))
+    ids = {sid: id_ for id_, sid in connection.execute(statement, placeholders)}
+    known = [sid for sid in firsts if sid not in ids]
+    old: dict[str, Mapping[str, Any]] = {}
+    if known:
+        query = (sa.select(calls).where(calls.c.call_sid.in_(known))
+                 .order_by(calls.c.call_sid).with_for_update())
+        old = {row.call_sid: row._mapping for row in connection.execute(query)}
+        if len(old) < len(known):
+            raise LookupError("a call row went away while its events were written (purged)")
+        ids |= {sid: row["id"] for sid, row in old.items()}
+    return ids, old
 
 
-def _insert_events(connection: Connection, call_id: int, events: Sequence[CallEvent]) -> int:
-    rows = [{"uid": e.uid, "call_id": call_id, "at": naive(e.at), "seq": e.seq,
-             "kind": str(e.kind), "data": dict(e.data)} for e in events]
+def _stored_facts(connection: Connection, call_ids: list[int]) -> dict[int, Stored]:
+    """Return, per call, what ``fold`` needs to know of its stored events."""
+    if not call_ids:
+        return {}
+    kind = call_events.c.kind
+    query = (sa.select(call_events.c.call_id, sa.func.max(call_events.c.at),
+                       sa.func.count().filter(kind == str(Kind.CALL_STATUS)),
+                       sa.func.count().filter(kind == str(Kind.CALL_ENDED)))
+             .where(call_events.c.call_id.in_(call_ids)).group_by(call_events.c.call_id))
+    return {call_id: Stored(aware(last), statuses, endings)
+            for call_id, last, statuses, endings in connection.execute(query)}
+
+
+def _insert_events(connection: Connection, ids: dict[str, int],
+                   by_call: dict[str, list[CallEvent]]) -> set[str]:
+    """Insert the events no earlier write stored; return their uids."""
+    rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
+             "kind": str(e.kind), "data": dict(e.data)}
+            for sid, found in by_call.items() for e in found]
     statement = (database.insert(connection, call_events)
-                 .on_conflict_do_nothing(index_elements=["uid"]).returning(call_events.c.id))
-    return len(connection.execute(statement, rows).all())
+                 .on_conflict_do_nothing(index_elements=["uid"]).returning(call_events.c.uid))
+    return set(connection.execute(statement, rows).scalars())
 
 
-def _refresh_call(connection: Connection, call_id: int) -> dict[str, Any]:
-    """Recompute the call row from every stored event of the call; return its new columns."""
-    columns = call_row(summarise(events_of(connection, call_id)))
-    connection.execute(calls.update().where(calls.c.id == call_id).values(columns))
-    return columns
+def _recompute(connection: Connection, call_ids: list[int],
+               ids: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Return the rows of calls recomputed from all of their stored events, by CallSid."""
+    if not call_ids:
+        return {}
+    sids = {id_: sid for sid, id_ in ids.items()}
+    return {sids[call_id]: call_row(summarise(found))
+            for call_id, found in events_of_calls(connection, call_ids).items()}
+
+
+def _update_calls(connection: Connection, ids: dict[str, int],
+                  rows: dict[str, dict[str, Any]]) -> None:
+    if rows:
+        statement = calls.update().where(calls.c.id == sa.bindparam("call_id_"))
+        connection.execute(statement, [{**row, "call_id_": ids[sid]}
+                                       for sid, row in rows.items()])
+
+
+def summary_of(row: Mapping[str, Any]) -> CallSummary:
+    """Return the summary a stored call row holds (the inverse of ``call_row``)."""
+    return CallSummary(
+        hotline=row["hotline"], started_at=aware(row["started_at"]),
+        ended_at=aware(row["ended_at"]), duration=row["duration"], status=row["status"],
+        language=row["language"], caller_hash=row["caller_hash"],
+        caller_masked=row["caller_masked"], caller_number=row["caller_number"],
+        outcome=Outcome(row["outcome"]), outcome_menu=row["outcome_menu"],
+        service=row["service"], hit_closed=bool(row["hit_closed"]),
+        event_count=row["event_count"])
 
 
 def call_row(summary: CallSummary) -> dict[str, Any]:

@@ -4,7 +4,9 @@
 file, so a slow, locked or dead database never delays or breaks a call. A
 background thread drains the spool into the database in order (idempotently,
 so a retried batch stores nothing twice), keeps it on failure and retries
-with growing delays, and also drains the spool files of dead processes.
+with growing delays, and looks every second for the spool files of stopped
+processes to drain them too. A stopping process never waits for the
+database: it lets go of its spool file and leaves what it holds to them.
 Threads, files and engines are made lazily per process, so an app created
 before gunicorn forks its workers is safe to use in each of them.
 """
@@ -33,6 +35,11 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.ProgrammingError,
                sa.exc.InternalError, sa.exc.DisconnectionError, sa.exc.TimeoutError, OSError)
 REJECTED = "rejected-events.txt"
+ORPHAN_BATCH = 1000  # lines of an orphaned spool written per transaction
+
+
+class Stopping(Exception):
+    """The process is stopping: leave the orphan to another process."""
 
 
 def describe(error: BaseException) -> str:
@@ -46,7 +53,7 @@ class CallLog:
 
     def __init__(self, url: str, spool_dir: Path, privacy: CallerPrivacy, *,
                  busy_timeout: float = 5.0, retry_delays: tuple[float, float] = (0.5, 60.0),
-                 idle_seconds: float = 30.0) -> None:
+                 idle_seconds: float = 1.0) -> None:
         self.url = url
         self.spool_dir = Path(spool_dir)
         self.privacy = privacy
@@ -76,8 +83,17 @@ class CallLog:
         """This process's engine, for reading the log (staff pages, CLI)."""
         return self._current().engine
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Try to store what is kept, then stop the thread and close files and connections."""
+    def close(self, timeout: float = 0.1) -> None:
+        """Stop at once: release the spool file to other processes and end the thread.
+
+        Nothing waits for the database here: a worker that gunicorn recycles,
+        or that a deploy stops, must make room for its successor without
+        delay. What is not stored yet is already in the spool file; closing it
+        drops its lock, so another process's drain stores it as an orphan
+        within a second (``idle_seconds``), or the next start does. The
+        thread gets ``timeout`` to finish a transaction it is in; one still
+        waiting on the database after that ends with the process, rolled back.
+        """
         with self._guard:
             drain, self._drain = self._drain, None
         atexit.unregister(self.close)
@@ -144,15 +160,14 @@ class Drain:
         return True
 
     def stop(self, timeout: float) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._spool is not None:
+            self._spool.close()  # what it still holds is an orphan now, for any drain
         if self._thread is not None:
-            self.flush(timeout, once=True)  # one last try; a failing database keeps the spool
-            self._stopping = True
-            self._wake.set()
             self._thread.join(timeout)
             if self._thread.is_alive():
-                return  # still busy with the database: leave its file and engine to it
-        if self._spool is not None:
-            self._spool.close()
+                return  # still in a transaction: leave its engine to it
         if self._engine is not None:
             self._engine.dispose()
 
@@ -178,6 +193,8 @@ class Drain:
             self._wake.wait(self._delay or self.owner.idle_seconds)
             self._wake.clear()
             if self._stopping:
+                if self._engine is not None:  # stop() could not wait for this thread
+                    self._engine.dispose()
                 return
             with self._changed:
                 self._cycles_started += 1
@@ -196,6 +213,8 @@ class Drain:
             if time.monotonic() >= self._orphans_due:
                 self._orphans_due = time.monotonic() + self.owner.idle_seconds
                 stored += self._drain_orphans()
+        except Stopping:
+            return False
         except Exception as exc:  # the thread must live on, whatever happens
             first, high = self.owner.retry_delays
             self._delay = min(high, self._delay * 2) if self._delay else first
@@ -224,8 +243,10 @@ class Drain:
         for orphan in spool.orphans(self.owner.spool_dir, own):
             try:
                 lines = orphan.lines()
-                for start in range(0, len(lines), 500):
-                    stored += self._store(lines[start:start + 500])
+                for start in range(0, len(lines), ORPHAN_BATCH):
+                    if self._stopping:
+                        raise Stopping
+                    stored += self._store(lines[start:start + ORPHAN_BATCH])
             except BaseException:
                 orphan.release()  # another process, or our next cycle, tries again
                 raise

@@ -50,3 +50,11 @@ class Script:
         self.add(Kind.DIAL_RESULT, service=service, dial_status="completed", dial_duration="80")
         self.add(Kind.CALL_ENDED, seq=1, where=service, reason=EndReason.DIALLED)
         return self
+
+
+def webhooks(events: list[CallEvent]) -> list[list[CallEvent]]:
+    """Return the events grouped by request: the events of one webhook share their time."""
+    found: dict[datetime, list[CallEvent]] = {}
+    for event in events:
+        found.setdefault(event.at, []).append(event)
+    return list(found.values())

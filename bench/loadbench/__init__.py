@@ -1,0 +1,1 @@
+"""The load benchmark's parts: the server as the Procfile runs it, signed requests, wrk, the log."""
