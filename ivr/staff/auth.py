@@ -3,14 +3,14 @@
 Anyone may reach the login page; a failed login says only "wrong username or
 password" (a missing, disabled or mistyped account look alike, and take as
 long), and the rate limit refuses further tries with 429 before any password
-is checked. Sessions are Flask-Login's, with "strong" protection, and end
-after ``StaffLogin.lifetime`` or as soon as the account is disabled or its
-password changes.
+is checked. Sessions are Flask-Login's, with "strong" protection; they end
+after ``StaffLogin.lifetime``, and on the server at the logout or a change of
+the account (``accounts.end_sessions``): every request checks the account's
+session generation, so a copy of the cookie is worth nothing afterwards.
 """
 
 from __future__ import annotations
 
-import hmac
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -84,7 +84,15 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session (a POST with a CSRF token, so no other site can log staff out)."""
+    """End the account's sessions (a POST with a CSRF token: no other site can log staff out).
+
+    Clearing the cookie is not enough: a copy of it would still be signed and
+    valid, so the account's session generation moves on as well.
+    """
+    if current_user.is_authenticated:
+        connection = calllog.connection()
+        accounts.end_sessions(connection, current_user.id)
+        connection.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
@@ -143,12 +151,12 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _load_user(user_id: str) -> StaffUser | None:
-    """Return the session's account, unless it is gone, disabled or has a new password."""
-    ident, _, key = user_id.partition(":")
-    if not ident.isdigit() or len(ident) > 18:
+    """Return the session's account, unless it is gone, disabled or its sessions have ended."""
+    ident, _, generation = user_id.partition(":")
+    if not (ident.isdigit() and generation.isdigit()) or max(len(ident), len(generation)) > 18:
         return None
     user = accounts.get(calllog.connection(), int(ident))
-    if user is None or user.disabled or not hmac.compare_digest(user.session_key, key):
+    if user is None or user.disabled or user.session_generation != int(generation):
         return None
     return user
 

@@ -109,10 +109,11 @@ def set_password_command(username: str, password_stdin: bool) -> None:
 @click.argument("username")
 @click.option("--role", type=ROLE, required=True)
 def set_role_command(username: str, role: str) -> None:
-    """Make an account a viewer or an admin (it takes effect at its next request)."""
+    """Make an account a viewer or an admin; its sessions end (it logs in again as such)."""
     with _accounts() as connection:
         user = accounts.set_role(connection, accounts.username_of(username), role)
-    click.echo(f"{user.username} is now {'an admin' if role == 'admin' else 'a viewer'}.")
+    click.echo(f"{user.username} is now {'an admin' if role == 'admin' else 'a viewer'}: "
+               "their sessions have ended.")
 
 
 @staff.command("list")

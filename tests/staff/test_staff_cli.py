@@ -97,7 +97,10 @@ def test_set_role(app) -> None:
     log_in(client, "victor", PASSWORD)
     assert client.get("/staff/admin/users").status_code == 403
     result = run(app, "set-role", "victor", "--role", "admin")
-    assert (result.exit_code, result.output) == (0, "victor is now an admin.\n")
+    assert (result.exit_code, result.output) == (
+        0, "victor is now an admin: their sessions have ended.\n")
+    assert client.get("/staff/admin/users").status_code == 302
+    assert log_in(client, "victor", PASSWORD).status_code == 302
     assert client.get("/staff/admin/users").status_code == 200
 
 

@@ -57,3 +57,16 @@ def test_the_database_refuses_bad_accounts(engine, row, error) -> None:
         connection.execute(staff_users.insert().values(username="bob", role="viewer", **base))
     with pytest.raises(error), engine.begin() as connection:
         connection.execute(staff_users.insert().values(**row, **base))
+
+
+def test_0004_gives_existing_accounts_the_first_session_generation(engine) -> None:
+    with engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "0003")
+        connection.execute(sa.text(
+            "INSERT INTO staff_users (username, password_hash, role, disabled, created_at) "
+            "VALUES ('alice', '$argon2id$x', 'admin', false, '2026-01-01 00:00:00')"))
+    database.upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(staff_users.c.username,
+                                            staff_users.c.session_generation)).all()
+    assert [tuple(row) for row in rows] == [("alice", 0)]
