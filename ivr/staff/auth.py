@@ -2,10 +2,11 @@
 
 Anyone may reach the login page; a failed login says only "wrong username or
 password" (a missing, disabled or mistyped account look alike, and take as
-long), and the rate limit refuses further tries with 429 before any password
-is checked. Sessions are Flask-Login's, with "strong" protection; they end
-after ``StaffLogin.lifetime``, and on the server at the logout or a change of
-the account (``accounts.end_sessions``): every request checks the account's
+long), and the throttle (``throttle``) makes further tries of that username
+from that address wait, refused with 429 before any password is checked.
+Sessions are Flask-Login's, with "strong" protection; they end after
+``StaffLogin.lifetime``, and on the server at the logout or a change of the
+account (``accounts.end_sessions``): every request checks the account's
 session generation, so a copy of the cookie is worth nothing afterwards.
 """
 
@@ -100,28 +101,38 @@ def logout() -> ResponseReturnValue:
 
 
 def _refusal(username: str, target: str | None) -> ResponseReturnValue | None:
-    """Return the 429 page when this username or client has failed too often, else None."""
+    """Return the 429 page while this username must wait at this address, else None."""
     gate = staff_login()
     wait = throttle.wait(calllog.connection(), gate.limits, username, _client(), layout.now())
     if wait is None:
         return None
-    minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    message = (f"Too many failed logins for this account or from this address. Try again in "
-               f"{minutes} minute{'s' if minutes > 1 else ''}.")
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    message = f"Too many failed logins from this address. Try again in {_in_words(seconds)}."
     page = render_template("staff/login.html", next=target, username=username, error=message)
-    return page, 429, {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+def _in_words(seconds: int) -> str:
+    """Say a wait: "2 seconds", "1 minute", "3 minutes" (rounded up)."""
+    count, unit = (seconds, "second") if seconds < 60 else (math.ceil(seconds / 60), "minute")
+    return f"{count} {unit}{'s' if count > 1 else ''}"
 
 
 def _checked(username: str, password: str) -> StaffUser | None:
-    """Log the user in when the password is right; otherwise count the failure."""
-    gate, connection, moment = staff_login(), calllog.connection(), layout.now()
+    """Log the user in when the password is right; the attempt counts as failed otherwise.
+
+    The attempt is stored before the password is checked, so other workers
+    see it at once; a right password takes it back.
+    """
+    gate, connection, moment, client = staff_login(), calllog.connection(), layout.now(), _client()
+    throttle.attempted(connection, gate.limits, username, client, moment)
+    connection.commit()
     user = accounts.find(connection, username)
     right = accounts.matches(user.password_hash if user else gate.decoy(), password, gate.hasher)
     if user is None or user.disabled or not right:
-        throttle.failed(connection, gate.limits, username, _client(), moment)
         connection.commit()
         return None
-    throttle.succeeded(connection, username)
+    throttle.succeeded(connection, username, client)
     user = accounts.signed_in(connection, user, password, gate.hasher, moment)
     connection.commit()
     _start_session(user, moment)

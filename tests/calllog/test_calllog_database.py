@@ -18,7 +18,7 @@ from ivr.staff.schema import metadata as staff_metadata
 
 TABLES = {"alembic_version", "calls", "call_events", "calls_by_outcome", "calls_by_hour",
           "calls_by_choice", "staff_users", "staff_login_failures"}
-HEAD = "0003"  # 0002: the staff pages' accounts and failed logins; 0003: list indexes
+HEAD = "0004"  # 0002: staff accounts, failed logins; 0003: list indexes; 0004: staff sessions
 
 
 def table_names(engine) -> set[str]:
