@@ -37,19 +37,22 @@ from werkzeug.exceptions import HTTPException
 from ivr import calllog
 from ivr.staff import accounts, layout, throttle
 from ivr.staff.accounts import StaffUser
+from ivr.staff.slots import HashSlots
 from ivr.staff.throttle import LoginLimits
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 bp.register_error_handler(HTTPException, layout.error_page)
 WRONG = "Wrong username or password."
+BUSY = "The login is busy. Try again in a moment."
 SINCE = "staff_since"  # session key: when the login happened (POSIX seconds)
 
 
 @dataclass
 class StaffLogin:
-    """How staff log in: the password hasher, the rate limit and the session lifetime."""
+    """How staff log in: the password hasher and its slots, the throttle, the session lifetime."""
 
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    slots: HashSlots = field(default_factory=HashSlots)
     limits: LoginLimits = field(default_factory=LoginLimits)
     lifetime: timedelta = timedelta(hours=8)
     _decoy: str | None = field(default=None, repr=False)
@@ -67,17 +70,20 @@ def staff_login(app: Flask | None = None) -> StaffLogin:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Show the login form; on POST, check the rate limit, then the password."""
+    """Show the login form; on POST, take a check slot, check the throttle, then the password."""
     target = safe_next(request.values.get("next"))
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(target or url_for("staff_dashboard.dashboard"))
         return render_template("staff/login.html", next=target)
     username = accounts.username_of(request.form.get("username", ""))
-    refused = _refusal(username, target)
-    if refused is not None:
-        return refused
-    user = _checked(username, request.form.get("password", ""))
+    with staff_login().slots.slot() as free:
+        if not free:  # no thread the webhooks need waits for a hash
+            return _busy(username, target)
+        refused = _refusal(username, target)
+        if refused is not None:
+            return refused
+        user = _checked(username, request.form.get("password", ""))
     if user is None:
         return render_template("staff/login.html", next=target, username=username, error=WRONG)
     return redirect(target or url_for("staff_dashboard.dashboard"))
@@ -98,6 +104,12 @@ def logout() -> ResponseReturnValue:
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("staff_auth.login"))
+
+
+def _busy(username: str, target: str | None) -> ResponseReturnValue:
+    """The 503 page of a login that found every password check slot taken."""
+    page = render_template("staff/login.html", next=target, username=username, error=BUSY)
+    return page, 503, {"Retry-After": "1"}
 
 
 def _refusal(username: str, target: str | None) -> ResponseReturnValue | None:
@@ -128,7 +140,8 @@ def _checked(username: str, password: str) -> StaffUser | None:
     throttle.attempted(connection, gate.limits, username, client, moment)
     connection.commit()
     user = accounts.find(connection, username)
-    right = accounts.matches(user.password_hash if user else gate.decoy(), password, gate.hasher)
+    right = gate.slots.run(lambda: accounts.matches(
+        user.password_hash if user else gate.decoy(), password, gate.hasher))
     if user is None or user.disabled or not right:
         connection.commit()
         return None
