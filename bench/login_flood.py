@@ -219,7 +219,7 @@ def main() -> None:
     password = PASSWORD if args.password == "right" else WRONG
     try:
         with serving(args.app_dir.resolve(), {"IVR_PROXY_HOPS": "1"}, args.keep) as port:
-            phase(port, args.rate, 2, 1)  # warm-up: imports, connections, a first hash
+            phase(port, args.rate, 2, 1, password)  # warm-up: imports, connections, a hash
             print(f"gunicorn as the Procfile runs it, {os.cpu_count()} cores; {args.rate:g} "
                   f"signed webhooks/s for {args.seconds:g} s a phase; latency from when due")
             report("calm", *phase(port, args.rate, args.seconds, 0))

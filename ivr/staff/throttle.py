@@ -54,10 +54,11 @@ class LoginLimits:
 def wait(connection: Connection, limits: LoginLimits, username: str, client: str,
          now: datetime) -> timedelta | None:
     """Return how long until ``username`` may be tried from ``client``; None: at once."""
-    pair = (login_failures.c.username == username[:FIELD_LENGTH],
-            login_failures.c.client == client[:FIELD_LENGTH])
+    from_client = login_failures.c.client == client[:FIELD_LENGTH]
+    of_account = login_failures.c.username == username[:FIELD_LENGTH]
     longest = NONE
-    for where, free in ((pair, limits.per_account), (pair[1:], limits.per_client)):
+    for where, free in (((of_account, from_client), limits.per_account),
+                        ((from_client,), limits.per_client)):
         failures, latest = connection.execute(
             sa.select(sa.func.count(), sa.func.max(login_failures.c.at))
             .where(*where, login_failures.c.at > naive(now - limits.window))).one()

@@ -3,7 +3,8 @@
 A staff session is a signed cookie naming its account; until now nothing on
 the server could end it, so a copy kept from before a logout still worked.
 Every session now also names the account's session generation, which a
-logout or a change of the account (password, role, disabling) moves on.
+logout or a change of the account (password, role, disabling, enabling)
+moves on.
 Existing accounts start at 0: sessions signed in before this migration end,
 and their staff log in once more.
 
@@ -25,7 +26,6 @@ revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
-
 
 FAILURES = "staff_login_failures"
 OLD_INDEX, NEW_INDEX = ("username", "at"), ("username", "client", "at")
