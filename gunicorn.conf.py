@@ -12,9 +12,15 @@ seconds), the workers' limits are spread so that they are not replaced all
 at once (``post_fork``), and a worker that has finished its requests leaves
 without waiting for Python's teardown (``worker_exit``). Its unwritten call
 events stay in its spool file, which another worker's call log takes up.
+
+Staff logins check one password at a time per worker (ivr.staff.slots), so
+hashing never takes every thread. Behind a proxy (IVR_PROXY_HOPS), the app
+believes X-Forwarded-For: the port must be reachable through the proxy only,
+and ``when_ready`` warns at start when gunicorn listens beyond loopback.
 """
 
 import atexit
+import ipaddress
 import logging
 import multiprocessing
 import os
@@ -69,3 +75,40 @@ def worker_exit(server, worker):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+
+def when_ready(server) -> None:
+    """Warn at start when the proxy's headers are trusted but the port is reachable without it."""
+    hops = os.environ.get("IVR_PROXY_HOPS", "")
+    for address in exposed_to_spoofing(hops, server.cfg.address):
+        server.log.warning(
+            "IVR_PROXY_HOPS=%s: gunicorn listens on %s, which may be reachable without the "
+            "proxy. Anyone who reaches it directly can claim any address in X-Forwarded-For "
+            "and get past the staff login throttle: let only the proxy reach this port (a "
+            "loopback or private bind, or a firewall; a platform router that is the only way "
+            "in, as on Heroku, is enough).", hops.strip(), address)
+
+
+def exposed_to_spoofing(hops: str, addresses: list) -> list[str]:
+    """Return the listening addresses beyond loopback, when proxy headers are trusted.
+
+    ``addresses`` are gunicorn's parsed binds: (host, port) pairs, or a unix
+    socket's path (reachable from this machine only, like loopback).
+    """
+    if hops.strip() in ("", "0"):
+        return []
+    exposed = []
+    for address in addresses:
+        if isinstance(address, tuple) and not _loopback(address[0]):
+            host, port = address
+            exposed.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    return exposed
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may be reachable from anywhere
+        return False

@@ -1,14 +1,15 @@
 """Staff accounts: create, find, check a password, disable (SQLAlchemy Core; no Flask).
 
 Passwords are stored as argon2id hashes (argon2-cffi's ``PasswordHasher``)
-and rehashed at login when the hasher's parameters have changed. A user's
-session key is derived from the stored hash, so setting a new password ends
-every session signed in with the old one.
+and rehashed at login when the hasher's parameters have changed. Each account
+has a session generation that every session names and every request checks:
+a logout, a new password, a new role, disabling or enabling the account adds
+one to it, which ends every session signed in before, even one whose cookie
+someone kept (the cookie is signed, not stored, so only the server can end it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,8 @@ from ivr.staff.schema import ROLES, staff_users
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # longer input is not a password but a way to burn CPU
+# Added to every change of an account that must end its sessions.
+NEW_GENERATION = {"session_generation": staff_users.c.session_generation + 1}
 
 
 class AccountError(ValueError):
@@ -41,6 +44,7 @@ class StaffUser:
     disabled: bool
     created_at: datetime  # aware UTC
     last_login_at: datetime | None
+    session_generation: int
 
     is_authenticated = True
     is_anonymous = False
@@ -53,13 +57,9 @@ class StaffUser:
     def is_admin(self) -> bool:
         return self.role == "admin"
 
-    @property
-    def session_key(self) -> str:
-        """A short fingerprint of the password hash: a new password ends old sessions."""
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
-
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_key}"
+        """The session's user id: the account and the generation it was signed in under."""
+        return f"{self.id}:{self.session_generation}"
 
     @classmethod
     def from_row(cls, row: sa.Row) -> StaffUser:
@@ -125,8 +125,8 @@ def everyone(connection: Connection) -> list[StaffUser]:
 
 
 def set_disabled(connection: Connection, username: str, disabled: bool) -> StaffUser:
-    """Disable (ending its sessions at their next request) or enable an account."""
-    _update(connection, username, disabled=disabled)
+    """Disable or enable an account; either ends its sessions at their next request."""
+    _update(connection, username, disabled=disabled, **NEW_GENERATION)
     return _found(find(connection, username), username)
 
 
@@ -134,14 +134,14 @@ def set_password(connection: Connection, username: str, password: str,
                  hasher: PasswordHasher) -> StaffUser:
     """Give an account a new password, which ends its sessions."""
     check_password(password)
-    _update(connection, username, password_hash=hasher.hash(password))
+    _update(connection, username, password_hash=hasher.hash(password), **NEW_GENERATION)
     return _found(find(connection, username), username)
 
 
 def set_role(connection: Connection, username: str, role: str) -> StaffUser:
-    """Make an account a viewer or an admin."""
+    """Make an account a viewer or an admin, which ends its sessions."""
     check_role(role)
-    _update(connection, username, role=role)
+    _update(connection, username, role=role, **NEW_GENERATION)
     return _found(find(connection, username), username)
 
 
@@ -153,8 +153,14 @@ def ensure(connection: Connection, username: str, password: str, role: str,
     check_password(password)
     check_role(role)
     _update(connection, username, password_hash=hasher.hash(password), role=role,
-            disabled=False)
+            disabled=False, **NEW_GENERATION)
     return _found(find(connection, username), username)
+
+
+def end_sessions(connection: Connection, user_id: int) -> None:
+    """End every session of an account (the caller commits): its logout, in every browser."""
+    connection.execute(staff_users.update().where(staff_users.c.id == user_id)
+                       .values(**NEW_GENERATION))
 
 
 def matches(password_hash: str, password: str, hasher: PasswordHasher) -> bool:

@@ -2,15 +2,16 @@
 
 Anyone may reach the login page; a failed login says only "wrong username or
 password" (a missing, disabled or mistyped account look alike, and take as
-long), and the rate limit refuses further tries with 429 before any password
-is checked. Sessions are Flask-Login's, with "strong" protection, and end
-after ``StaffLogin.lifetime`` or as soon as the account is disabled or its
-password changes.
+long), and the throttle (``throttle``) makes further tries of that username
+from that address wait, refused with 429 before any password is checked.
+Sessions are Flask-Login's, with "strong" protection; they end after
+``StaffLogin.lifetime``, and on the server at the logout or a change of the
+account (``accounts.end_sessions``): every request checks the account's
+session generation, so a copy of the cookie is worth nothing afterwards.
 """
 
 from __future__ import annotations
 
-import hmac
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -36,19 +37,22 @@ from werkzeug.exceptions import HTTPException
 from ivr import calllog
 from ivr.staff import accounts, layout, throttle
 from ivr.staff.accounts import StaffUser
+from ivr.staff.slots import HashSlots
 from ivr.staff.throttle import LoginLimits
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 bp.register_error_handler(HTTPException, layout.error_page)
 WRONG = "Wrong username or password."
+BUSY = "The login is busy. Try again in a moment."
 SINCE = "staff_since"  # session key: when the login happened (POSIX seconds)
 
 
 @dataclass
 class StaffLogin:
-    """How staff log in: the password hasher, the rate limit and the session lifetime."""
+    """How staff log in: the password hasher and its slots, the throttle, the session lifetime."""
 
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    slots: HashSlots = field(default_factory=HashSlots)
     limits: LoginLimits = field(default_factory=LoginLimits)
     lifetime: timedelta = timedelta(hours=8)
     _decoy: str | None = field(default=None, repr=False)
@@ -66,17 +70,20 @@ def staff_login(app: Flask | None = None) -> StaffLogin:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
-    """Show the login form; on POST, check the rate limit, then the password."""
+    """Show the login form; on POST, take a check slot, check the throttle, then the password."""
     target = safe_next(request.values.get("next"))
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(target or url_for("staff_dashboard.dashboard"))
         return render_template("staff/login.html", next=target)
     username = accounts.username_of(request.form.get("username", ""))
-    refused = _refusal(username, target)
-    if refused is not None:
-        return refused
-    user = _checked(username, request.form.get("password", ""))
+    with staff_login().slots.slot() as free:
+        if not free:  # no thread the webhooks need waits for a hash
+            return _busy(username, target)
+        refused = _refusal(username, target)
+        if refused is not None:
+            return refused
+        user = _checked(username, request.form.get("password", ""))
     if user is None:
         return render_template("staff/login.html", next=target, username=username, error=WRONG)
     return redirect(target or url_for("staff_dashboard.dashboard"))
@@ -84,36 +91,61 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """End the session (a POST with a CSRF token, so no other site can log staff out)."""
+    """End the account's sessions (a POST with a CSRF token: no other site can log staff out).
+
+    Clearing the cookie is not enough: a copy of it would still be signed and
+    valid, so the account's session generation moves on as well.
+    """
+    if current_user.is_authenticated:
+        connection = calllog.connection()
+        accounts.end_sessions(connection, current_user.id)
+        connection.commit()
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("staff_auth.login"))
 
 
+def _busy(username: str, target: str | None) -> ResponseReturnValue:
+    """The 503 page of a login that found every password check slot taken."""
+    page = render_template("staff/login.html", next=target, username=username, error=BUSY)
+    return page, 503, {"Retry-After": "1"}
+
+
 def _refusal(username: str, target: str | None) -> ResponseReturnValue | None:
-    """Return the 429 page when this username or client has failed too often, else None."""
+    """Return the 429 page while this username must wait at this address, else None."""
     gate = staff_login()
     wait = throttle.wait(calllog.connection(), gate.limits, username, _client(), layout.now())
     if wait is None:
         return None
-    minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    message = (f"Too many failed logins for this account or from this address. Try again in "
-               f"{minutes} minute{'s' if minutes > 1 else ''}.")
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    message = f"Too many failed logins from this address. Try again in {_in_words(seconds)}."
     page = render_template("staff/login.html", next=target, username=username, error=message)
-    return page, 429, {"Retry-After": str(max(1, math.ceil(wait.total_seconds())))}
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+def _in_words(seconds: int) -> str:
+    """Say a wait: "2 seconds", "1 minute", "3 minutes" (rounded up)."""
+    count, unit = (seconds, "second") if seconds < 60 else (math.ceil(seconds / 60), "minute")
+    return f"{count} {unit}{'s' if count > 1 else ''}"
 
 
 def _checked(username: str, password: str) -> StaffUser | None:
-    """Log the user in when the password is right; otherwise count the failure."""
-    gate, connection, moment = staff_login(), calllog.connection(), layout.now()
+    """Log the user in when the password is right; the attempt counts as failed otherwise.
+
+    The attempt is stored before the password is checked, so other workers
+    see it at once; a right password takes it back.
+    """
+    gate, connection, moment, client = staff_login(), calllog.connection(), layout.now(), _client()
+    throttle.attempted(connection, gate.limits, username, client, moment)
+    connection.commit()
     user = accounts.find(connection, username)
-    right = accounts.matches(user.password_hash if user else gate.decoy(), password, gate.hasher)
+    right = gate.slots.run(lambda: accounts.matches(
+        user.password_hash if user else gate.decoy(), password, gate.hasher))
     if user is None or user.disabled or not right:
-        throttle.failed(connection, gate.limits, username, _client(), moment)
         connection.commit()
         return None
-    throttle.succeeded(connection, username)
+    throttle.succeeded(connection, username, client)
     user = accounts.signed_in(connection, user, password, gate.hasher, moment)
     connection.commit()
     _start_session(user, moment)
@@ -143,12 +175,12 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _load_user(user_id: str) -> StaffUser | None:
-    """Return the session's account, unless it is gone, disabled or has a new password."""
-    ident, _, key = user_id.partition(":")
-    if not ident.isdigit() or len(ident) > 18:
+    """Return the session's account, unless it is gone, disabled or its sessions have ended."""
+    ident, _, generation = user_id.partition(":")
+    if not (ident.isdigit() and generation.isdigit()) or max(len(ident), len(generation)) > 18:
         return None
     user = accounts.get(calllog.connection(), int(ident))
-    if user is None or user.disabled or not hmac.compare_digest(user.session_key, key):
+    if user is None or user.disabled or user.session_generation != int(generation):
         return None
     return user
 

@@ -1,4 +1,4 @@
-"""Command line of staff accounts: ``flask --app ivr staff create|disable|enable|list...``.
+"""Command line of staff accounts: ``flask --app ivr staff create|disable|unlock|list...``.
 
 Accounts are made here, never with a default password: the first admin is
 ``flask --app ivr staff create alice --role admin``. Thin commands over
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 
 from ivr.calllog.outcome import JAPAN
 from ivr.calllog.writer import describe
-from ivr.staff import accounts
+from ivr.staff import accounts, throttle
 from ivr.staff.accounts import AccountError, StaffUser
 from ivr.staff.auth import staff_login
 from ivr.staff.schema import ROLES
@@ -109,10 +109,24 @@ def set_password_command(username: str, password_stdin: bool) -> None:
 @click.argument("username")
 @click.option("--role", type=ROLE, required=True)
 def set_role_command(username: str, role: str) -> None:
-    """Make an account a viewer or an admin (it takes effect at its next request)."""
+    """Make an account a viewer or an admin; its sessions end (it logs in again as such)."""
     with _accounts() as connection:
         user = accounts.set_role(connection, accounts.username_of(username), role)
-    click.echo(f"{user.username} is now {'an admin' if role == 'admin' else 'a viewer'}.")
+    click.echo(f"{user.username} is now {'an admin' if role == 'admin' else 'a viewer'}: "
+               "their sessions have ended.")
+
+
+@staff.command("unlock")
+@click.argument("username")
+def unlock_command(username: str) -> None:
+    """Forget an account's failed logins from every address, so no try of it waits."""
+    username = accounts.username_of(username)
+    with _accounts() as connection:
+        if accounts.find(connection, username) is None:
+            raise AccountError(f"There is no account named {username}.")
+        cleared = throttle.forget(connection, username)
+    click.echo(f"Cleared {cleared} failed login{'s' if cleared != 1 else ''} of {username}: "
+               f"{username} may log in again from any address.")
 
 
 @staff.command("list")

@@ -1,7 +1,7 @@
-"""The staff app's tables: accounts and recent failed logins (migration 0002 creates them).
+"""The staff app's tables: accounts and recent failed logins (migrations 0002 and 0004).
 
-Failed logins live in the database, not in a worker's memory, so the rate
-limit holds across every gunicorn worker and every instance sharing it.
+Failed logins live in the database, not in a worker's memory, so the login
+throttle holds across every gunicorn worker and every instance sharing it.
 Times are naive UTC, as in the call log.
 """
 
@@ -29,6 +29,8 @@ staff_users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("last_login_at", sa.DateTime),
+    # One more at each logout and account change: sessions of an older one have ended.
+    sa.Column("session_generation", sa.Integer, nullable=False, server_default="0"),
     sa.CheckConstraint("role IN ('viewer', 'admin')", name="role"),
 )
 
@@ -38,8 +40,9 @@ login_failures = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False),
     sa.Column("username", sa.String(64), nullable=False),
     sa.Column("client", sa.String(64), nullable=False),
-    # Counted per username and per client within the window; old rows go by time.
-    sa.Index(None, "username", "at"),
+    # Counted per (username, client) and per client within the window (an unlock deletes
+    # a username's); old rows go by time.
+    sa.Index(None, "username", "client", "at"),
     sa.Index(None, "client", "at"),
     sa.Index(None, "at"),
 )

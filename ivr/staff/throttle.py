@@ -1,11 +1,22 @@
-"""The login rate limit: so many failed logins per username and per client in a window.
+"""The login throttle: failed logins make the next try from the same address wait, growing.
+
+Failures are counted per (username, address): the first few cost nothing,
+then each one doubles the wait before that username may be tried again from
+that address, up to ``LoginLimits.longest_wait``. An account is never
+locked: whoever knows its password logs in from any other address at once,
+so an attacker who knows an admin's username cannot keep the admin out. An
+address failing for many usernames waits likewise (the per-address ceiling,
+high enough for an office whose staff share one address).
 
 Failures are rows in the database, so every worker of every instance counts
-the same ones. A blocked attempt is refused before its password is checked
-and is not counted itself, so the block ends when the window has passed
-since the failures that caused it, whatever an attacker keeps sending. A
-successful login clears its username's failures (not its client's: a valid
-account must not reset an address that is guessing others' passwords).
+the same ones. An attempt is stored before its password is checked (and
+taken back when the password is right), so parallel tries from one address
+see each other. A try refused for its wait is not checked and not counted,
+so a wait ends when it is over, whatever an attacker keeps sending. A
+successful login forgets the failures of its username from its address only:
+neither an attacker's failures elsewhere nor a guessing address's others.
+Failures older than ``window`` are forgotten; ``forget`` clears an account's
+(``flask --app ivr staff unlock``).
 """
 
 from __future__ import annotations
@@ -20,49 +31,59 @@ from ivr.calllog.store import aware, naive
 from ivr.staff.schema import login_failures
 
 FIELD_LENGTH = 64
+NONE = timedelta(0)
 
 
 @dataclass(frozen=True)
 class LoginLimits:
-    """How many failed logins a username and a client may have within ``window``."""
+    """How many failures are free, how the wait grows after them, and how long they count."""
 
-    per_username: int = 5
-    per_client: int = 20  # several staff may share one office address
-    window: timedelta = timedelta(minutes=15)
+    per_account: int = 3  # failures of one username from one address before it waits
+    per_client: int = 20  # failures from one address, any username (staff may share one)
+    first_wait: timedelta = timedelta(seconds=2)
+    longest_wait: timedelta = timedelta(minutes=15)
+    window: timedelta = timedelta(hours=24)
+
+    def wait_after(self, failures: int, free: int) -> timedelta:
+        """Return the wait after ``failures`` failures of which ``free`` cost nothing."""
+        if failures < free:
+            return NONE
+        return min(self.first_wait * 2 ** min(failures - free, 20), self.longest_wait)
 
 
 def wait(connection: Connection, limits: LoginLimits, username: str, client: str,
          now: datetime) -> timedelta | None:
-    """Return how long until a login for ``username`` from ``client`` may be tried, or None."""
-    longest = None
-    for column, key, limit in ((login_failures.c.username, username, limits.per_username),
-                               (login_failures.c.client, client, limits.per_client)):
-        oldest = _oldest_counted(connection, column, key[:FIELD_LENGTH], limit,
-                                 naive(now - limits.window))
-        if oldest is not None:
-            left = aware(oldest) + limits.window - now
-            longest = left if longest is None else max(longest, left)
-    return longest
+    """Return how long until ``username`` may be tried from ``client``; None: at once."""
+    from_client = login_failures.c.client == client[:FIELD_LENGTH]
+    of_account = login_failures.c.username == username[:FIELD_LENGTH]
+    longest = NONE
+    for where, free in (((of_account, from_client), limits.per_account),
+                        ((from_client,), limits.per_client)):
+        failures, latest = connection.execute(
+            sa.select(sa.func.count(), sa.func.max(login_failures.c.at))
+            .where(*where, login_failures.c.at > naive(now - limits.window))).one()
+        if latest is not None:
+            longest = max(longest, aware(latest) + limits.wait_after(failures, free) - now)
+    return longest if longest > NONE else None
 
 
-def _oldest_counted(connection: Connection, column: sa.Column, key: str, limit: int,
-                    since: datetime) -> datetime | None:
-    """Return the time of the ``limit``-th latest failure since ``since``: None if fewer."""
-    query = (sa.select(login_failures.c.at).where(column == key, login_failures.c.at > since)
-             .order_by(login_failures.c.at.desc()).offset(limit - 1).limit(1))
-    return connection.execute(query).scalar_one_or_none()
-
-
-def failed(connection: Connection, limits: LoginLimits, username: str, client: str,
-           now: datetime) -> None:
-    """Count a failed login (the caller commits), and forget failures older than the window."""
+def attempted(connection: Connection, limits: LoginLimits, username: str, client: str,
+              now: datetime) -> None:
+    """Count an attempt as failed until it succeeds (the caller commits); forget old ones."""
     connection.execute(login_failures.insert().values(
         at=naive(now), username=username[:FIELD_LENGTH], client=client[:FIELD_LENGTH]))
     connection.execute(login_failures.delete()
                        .where(login_failures.c.at <= naive(now - limits.window)))
 
 
-def succeeded(connection: Connection, username: str) -> None:
-    """Forget the failed logins of ``username`` (the caller commits)."""
-    connection.execute(login_failures.delete()
-                       .where(login_failures.c.username == username[:FIELD_LENGTH]))
+def succeeded(connection: Connection, username: str, client: str) -> None:
+    """Forget the failures of ``username`` from ``client``, this attempt's too (caller commits)."""
+    connection.execute(login_failures.delete().where(
+        login_failures.c.username == username[:FIELD_LENGTH],
+        login_failures.c.client == client[:FIELD_LENGTH]))
+
+
+def forget(connection: Connection, username: str) -> int:
+    """Forget every failure of ``username``, from any address; return how many (caller commits)."""
+    return connection.execute(login_failures.delete().where(
+        login_failures.c.username == username[:FIELD_LENGTH])).rowcount

@@ -20,7 +20,8 @@ from ivr.staff.schema import metadata as staff_metadata
 TABLES = {"alembic_version", "calls", "call_events", "calls_by_outcome", "calls_by_hour",
           "calls_by_choice", "staff_users", "staff_login_failures",
           "menu_versions", "menu_drafts", "notices", "recordings", "audit_log"}
-# 0002: the staff pages' accounts and failed logins; 0003: list indexes; 0005: menus store
+# 0002: staff accounts, failed logins; 0003: list indexes; 0004: staff sessions;
+# 0005: the menus store
 HEAD = "0005"
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from .staff_support import PASSWORD, add_user, log_in, user
+from ivr.staff.schema import login_failures
+
+from .staff_support import PASSWORD, add_user, engine, log_in, user
 
 PROMPTS = "Password: \nRepeat for confirmation: \n"
 
@@ -49,6 +52,7 @@ def test_create_asks_again_when_the_two_differ(app) -> None:
      "Error: 'bad name' is not a valid username: use 1 to 64 lower-case letters, digits, "
      "dots, dashes or underscores, starting with a letter or digit.\n"),
     (["disable", "nobody"], None, "Error: There is no account named nobody.\n"),
+    (["unlock", "nobody"], None, "Error: There is no account named nobody.\n"),
     (["enable", "nobody"], None, "Error: There is no account named nobody.\n"),
     (["set-password", "nobody", "--password-stdin"], f"{PASSWORD}\n",
      "Error: There is no account named nobody.\n"),
@@ -97,8 +101,28 @@ def test_set_role(app) -> None:
     log_in(client, "victor", PASSWORD)
     assert client.get("/staff/admin/users").status_code == 403
     result = run(app, "set-role", "victor", "--role", "admin")
-    assert (result.exit_code, result.output) == (0, "victor is now an admin.\n")
+    assert (result.exit_code, result.output) == (
+        0, "victor is now an admin: their sessions have ended.\n")
+    assert client.get("/staff/admin/users").status_code == 302
+    assert log_in(client, "victor", PASSWORD).status_code == 302
     assert client.get("/staff/admin/users").status_code == 200
+
+
+def test_unlock_clears_the_account_failures_from_every_address(app) -> None:
+    add_user(app, "alice", "admin")
+    here, there = app.test_client(), app.test_client()
+    there.environ_base["REMOTE_ADDR"] = "198.51.100.1"
+    for client in (here, here, here, here, there):
+        log_in(client, "alice", "wrong password!")
+    log_in(here, "bob", "wrong password!")
+    assert log_in(here, "alice", PASSWORD).status_code == 429
+    result = run(app, "unlock", "Alice")
+    assert (result.exit_code, result.output) == (
+        0, "Cleared 4 failed logins of alice: alice may log in again from any address.\n")
+    assert log_in(here, "alice", PASSWORD).status_code == 302
+    with engine(app).connect() as connection:
+        left = connection.execute(sa.select(login_failures.c.username)).scalars().all()
+    assert left == ["bob"]
 
 
 def test_list(app, clock) -> None:
