@@ -107,15 +107,16 @@ def _placed(where: Mapping[int, int], i1: int, i2: int, base_len: int,
     return lines[0], lines[-1] + 1
 
 
-def locate(files: Mapping[str, str], section: str, entry: str) -> str | None:
-    """The path of the file that defines ``entry`` in ``section`` (a service, a calendar)."""
-    for path, text in files.items():
+def locate(files: Mapping[str, str], section: str, entry: str | None = None) -> str | None:
+    """The path of the file that defines ``entry`` in ``section`` (a service, a calendar);
+    without ``entry``, the first file with that section."""
+    for path, text in sorted(files.items()):
         try:
             data = yamlsource.parse(text)
         except yamlsource.YamlError:
             continue
         if isinstance(data, dict) and isinstance(data.get(section), dict) \
-                and entry in data[section]:
+                and (entry is None or entry in data[section]):
             return path
     return None
 
