@@ -54,9 +54,10 @@ def save(client: FlaskClient, path: str, body: str, revision: int, action: str =
 
 def element(html: str, tag: str, element_id: str) -> ET.Element:
     """The element ``<tag id="element_id">`` of a page, parsed as XML (it is well-formed)."""
-    begin = html.index(f'<{tag} class="code" id="{element_id}"') if tag == "ol" else \
-        html.index(f'<{tag} id="{element_id}"')
-    depth, at = 0, begin
+    opening = re.search(rf'<{tag}\b[^>]*\bid="{re.escape(element_id)}"', html)
+    assert opening, f"no <{tag} id={element_id!r}> on the page"
+    begin = at = opening.start()
+    depth = 0
     pattern = re.compile(rf"<(/?){tag}\b")
     for match in pattern.finditer(html, begin):
         depth += -1 if match.group(1) else 1
