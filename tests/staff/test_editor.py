@@ -30,7 +30,8 @@ NO_NOTE = "Say in a few words what changed and why: the note is required."
 
 
 @pytest.fixture
-def app(staff_app):
+def app(staff_app, migrated_url):
+    """An app serving published versions (migrated first: the seed is made at the start)."""
     return staff_app(IVR_MENUS_SOURCE="database")
 
 
@@ -174,7 +175,7 @@ def test_publish_needs_a_note_then_serves_the_new_version_at_once(app, admin_cli
     assert "This worker serves version 2" in page
 
 
-def test_publishing_says_when_the_other_instances_follow(staff_app):
+def test_publishing_says_when_the_other_instances_follow(staff_app, migrated_url):
     app = staff_app(IVR_MENUS_SOURCE="database", IVR_MENU_RELOAD_SECONDS=5)
     add_user(app, "alice", "admin")
     client = app.test_client()
