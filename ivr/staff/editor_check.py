@@ -88,3 +88,19 @@ def lines(text: str, problems: list[Problem]) -> tuple[list[Problem], list[Line]
         else:
             placed.setdefault(min(problem.line, len(rows)), []).append(problem)
     return whole, [Line(n, row, tuple(placed.get(n, ()))) for n, row in enumerate(rows, 1)]
+
+
+GAP = Line(0, "")  # stands for the lines an excerpt leaves out
+
+
+def excerpt(rows: list[Line], context: int = 3) -> list[Line]:
+    """The lines with problems and ``context`` lines around each; ``GAP`` between parts."""
+    near = {n for row in rows if row.problems
+            for n in range(row.number - context, row.number + context + 1)}
+    shown: list[Line] = []
+    for row in rows:
+        if row.number in near:
+            if shown and shown[-1].number != row.number - 1:
+                shown.append(GAP)
+            shown.append(row)
+    return shown

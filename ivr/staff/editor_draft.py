@@ -77,8 +77,9 @@ def page(draft: Draft, path: str, text: str, revision: int, *, conflict: Conflic
     whole, rows = editor_check.lines(text, result.of(path))
     return render_template(
         "staff/menus_draft.html", draft=draft, path=path, text=text, revision=revision,
-        result=result, whole=whole, rows=rows, conflict=conflict, checked_now=checked_now,
-        state=now, current=conflict.current if conflict else draft, active="menus"), status
+        result=result, whole=whole, shown=editor_check.excerpt(rows), conflict=conflict,
+        checked_now=checked_now, state=now, current=conflict.current if conflict else draft,
+        active="menus"), status
 
 
 @bp.post("/save")

@@ -71,7 +71,7 @@ def line_problems(html: str) -> dict[int, list[str]]:
     """Line number -> the problems shown under that line of the code view."""
     view = element(html, "ol", "code-view")
     found = {}
-    for item in view.findall("li"):
+    for item in view.findall("li[@id]"):
         number = int(item.get("id").removeprefix("line-"))
         messages = ["".join(p.itertext()) for p in item.findall("ul/li")]
         if messages:

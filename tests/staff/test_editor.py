@@ -101,8 +101,11 @@ def test_save_stores_a_draft_with_errors_and_shows_each_beside_its_line(app, adm
     assert "Saved the draft (revision 2). It has 1 error: fix it before publishing." in page
     assert line_problems(page) == {35: [f"Error, line 35: {LEGL}"],
                                    49: [f"Warning, line 49: {UNREACHED}"]}
-    line = element(page, "ol", "code-view").find("li[@id='line-35']/code")
-    assert line.text == "        menu: legl"
+    view = element(page, "ol", "code-view")
+    assert view.find("li[@id='line-35']/code").text == "        menu: legl"
+    shown = [li.get("id", "gap") for li in view.findall("li")]  # 3 lines around each
+    assert shown == [f"line-{n}" for n in range(32, 39)] + ["gap"] + \
+        [f"line-{n}" for n in range(46, 53)]
     tab = element(page, "ul", "file-tabs").find("li/a[@data-file='main.yaml']")
     assert "".join(tab.itertext()) == "main.yaml 1 error 1 warning"
 
