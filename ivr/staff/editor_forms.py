@@ -37,6 +37,9 @@ def working() -> tuple[dict[str, str], Tree | None, int]:
     """The files a form edits (the draft's, else the published ones), their tree (else the
     tree calls hear now), and the draft's revision (0: no draft yet)."""
     now = state()
+    if now.draft is None and now.published is None:
+        abort(409, description="Nothing is published yet, so there is nothing to change: "
+                               "import the menus folder with 'flask --app ivr menus import'.")
     files = dict(now.draft.files if now.draft else now.published.files)
     tree = checked(files, now.root).tree
     if tree is None:
