@@ -19,7 +19,18 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from ivr.staff import admin, auth, calls, cli, dashboard, layout
+from ivr.staff import (
+    admin,
+    auth,
+    calls,
+    cli,
+    dashboard,
+    editor,
+    editor_draft,
+    editor_forms,
+    editor_publish,
+    layout,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +47,7 @@ def init_app(app: Flask) -> None:
     )
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
-    for blueprint in (dashboard.bp, calls.bp, admin.bp):
+    for blueprint in (dashboard.bp, calls.bp, admin.bp, editor.bp, editor_draft.bp,
+                      editor_publish.bp, editor_forms.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.staff)
