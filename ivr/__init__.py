@@ -73,9 +73,7 @@ def _menus(app: Flask) -> Any:
                          clock=lambda: app.extensions["ivr.clock"]())
     menus = Menus(source, float(config["IVR_MENU_RELOAD_SECONDS"]),
                   Snapshot(os.path.join(app.instance_path, SNAPSHOT_FILE)), fallback=folder)
-    menus.load()
-    if menus.interval:
-        menus.watch()
+    menus.load()  # in gunicorn's master (preload_app): workers start with this tree
     return menus
 
 

@@ -59,7 +59,8 @@ class Menus:
         self.outage: str | None = None  # why the source cannot be read now
         self._kept: str | None = None  # the version this process last wrote as the snapshot
         self._seen: str | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()   # one look at the source at a time
+        self._start = threading.Lock()  # one watcher per process
         self._stop = threading.Event()
         self._watcher: tuple[int, threading.Thread] | None = None
 
@@ -68,9 +69,15 @@ class Menus:
         return [p for p in self.problems if p.level == "error"]
 
     def get(self) -> Loaded | None:
-        """The tree to serve now."""
+        """The tree to serve now.
+
+        The first call in a process starts its watcher and looks at the source
+        once: a gunicorn worker is forked from a master that loaded the tree at
+        start (and runs no watcher: no thread may hold a lock across a fork),
+        so a worker recycled hours later catches up before its first answer.
+        """
         if self.interval and (self._watcher is None or self._watcher[0] != os.getpid()):
-            self.watch()  # a process forked after the watcher started needs its own
+            self.watch()
         return self.current
 
     def check(self) -> bool:
@@ -164,10 +171,14 @@ class Menus:
         return True
 
     def watch(self) -> None:
-        """Start this process's watcher thread (once per process)."""
-        with self._lock:
+        """Look at the source now, then start this process's watcher thread (once)."""
+        with self._start:
             if self._watcher is not None and self._watcher[0] == os.getpid():
                 return
+            try:
+                self.check()
+            except Exception:  # the watcher will try again
+                log.exception("menus: looking for edited menus failed")
             thread = threading.Thread(target=self._run, name="menus-watch", daemon=True)
             self._watcher = (os.getpid(), thread)
             thread.start()
