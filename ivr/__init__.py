@@ -74,6 +74,7 @@ def _menus(app: Flask) -> Any:
     menus = Menus(source, float(config["IVR_MENU_RELOAD_SECONDS"]),
                   Snapshot(os.path.join(app.instance_path, SNAPSHOT_FILE)), fallback=folder)
     menus.load()  # in gunicorn's master (preload_app): workers start with this tree
+    engine.dispose()  # no pooled connection may cross a fork
     return menus
 
 

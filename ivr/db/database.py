@@ -92,6 +92,8 @@ class ProcessEngine:
             return made[1]
         with self._lock:
             if self._engine is None or self._engine[0] != os.getpid():
+                if self._engine is not None:  # the parent's, inherited by a fork: let go of
+                    self._engine[1].dispose(close=False)  # its connections, closing none
                 self._engine = (os.getpid(), create_engine(self.url, **self.options))
             return self._engine[1]
 
