@@ -38,15 +38,20 @@ class Change:
     what: str  # "now dials +81 50-3754-5430 instead of telling 0570-078377"
 
     @property
+    def where(self) -> str:
+        """The paths, the first few named: "1, 2 (busy)-1 and 3-1"."""
+        return _listed(self.paths)
+
+    @property
     def sentence(self) -> str:
-        return f"{self.language}, {_listed(self.paths)} at {self.moment.name}: {self.what}"
+        return f"{self.language}, {self.where} at {self.moment.name}: {self.what}"
 
 
 def diff(old: Tree, new: Tree, hotline: str, moments: Sequence[Moment]) -> list[Change]:
     """The changes of ``hotline``'s paths from ``old`` to ``new``: per language (in the new
     tree's order, then the languages it dropped), per moment."""
     changes: list[Change] = []
-    for lang in _languages(old, new, hotline):
+    for lang in languages(old, new, hotline):
         name = (new.languages.get(lang) or old.languages[lang]).name
         for moment in moments:
             before = paths.walk(old, hotline, lang, moment.at)
@@ -254,7 +259,8 @@ def _add(changes: list[Change], change: Change) -> None:
     changes.append(change)
 
 
-def _languages(old: Tree, new: Tree, hotline: str) -> list[str]:
+def languages(old: Tree, new: Tree, hotline: str) -> list[str]:
+    """The hotline's languages in the new tree's order, then those only the old one has."""
     codes = [*(new.hotlines[hotline].languages if hotline in new.hotlines else ())]
     gone = old.hotlines[hotline].languages if hotline in old.hotlines else ()
     return codes + [code for code in gone if code not in codes]

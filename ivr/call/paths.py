@@ -112,6 +112,19 @@ def walk(tree: Tree, hotline_id: str, lang: str, now: datetime) -> Walk:
     return Walk(hotline_id, lang, now, walker.found, walker.truncated)
 
 
+def first_step(tree: Tree, hotline: Hotline, now: datetime) -> Step:
+    """The first step of a call to ``hotline``: the greeting, as when its number is dialled
+    (a hotline no number reaches: its first place, without the greeting)."""
+    number = None if hotline.default else next(iter(hotline.numbers), None)
+    first = engine.start(tree, number)
+    if first.gather is not None and first.gather.action.hotline == hotline.id:
+        return first
+    place = Place(Kind.LANGUAGE, hotline.id, target="language") \
+        if len(hotline.languages) > 1 else Place(Kind.MENU, hotline.id, hotline.languages[0],
+                                                 hotline.start)
+    return engine.arrive(tree, hotline, place, now)
+
+
 class _Walker:
     def __init__(self, tree: Tree, hotline: Hotline, lang: str, now: datetime) -> None:
         self.tree, self.hotline, self.lang, self.now = tree, hotline, lang, now
@@ -120,14 +133,7 @@ class _Walker:
 
     def start(self) -> None:
         hotline = self.hotline
-        number = None if hotline.default else next(iter(hotline.numbers), None)
-        first = engine.start(self.tree, number)
-        if first.gather is None or first.gather.action.hotline != hotline.id:
-            # a hotline no number reaches: its first place, without the welcome
-            place = Place(Kind.LANGUAGE, hotline.id, target="language") \
-                if len(hotline.languages) > 1 else Place(Kind.MENU, hotline.id, self.lang,
-                                                         hotline.start)
-            first = engine.arrive(self.tree, hotline, place, self.now)
+        first = first_step(self.tree, hotline, self.now)
         if len(hotline.languages) == 1:  # no language key: the greeting leads to the menu
             self.visit((LANGUAGE_KEY,), first, frozenset())  # (so paths stay comparable
             self.found = {(): self.found.pop((LANGUAGE_KEY,)), **self.found}  # to several)
