@@ -107,7 +107,10 @@ def play(tree: Tree, hotline: Hotline, at: datetime) -> list[Turn]:
         given_input, _, url = text.partition(" ")
         turns.append(Turn(given_input, url, respond(tree, url, given_input, at)))
     key = request.args.get("key")
-    if key and len(turns) <= MAX_TURNS:
+    if key and len(turns) > MAX_TURNS:
+        abort(400, description=f"A simulated call takes {MAX_TURNS} turns at most: start it "
+                               "again.")
+    if key:
         url = next_place(turns[-1].step, key)
         if url is None:
             abort(400, description=f"'{key[:12]}' does nothing at this point of the call.")

@@ -185,6 +185,16 @@ def test_a_forged_turn_is_refused(admin_client, app, query, message) -> None:
     assert page(text(response)).one(id="error-message").text == message
 
 
+def test_a_call_has_a_hundred_turns_at_most(admin_client, app) -> None:
+    turns_so_far = "&".join(["t=1+/voice/language?h=main"] * 100)
+    response = admin_client.get(f"/staff/menus/try?date=2026-11-24&{turns_so_far}&key=1")
+    assert response.status_code == 400
+    assert page(text(response)).one(id="error-message").text == \
+        "A simulated call takes 100 turns at most: start it again."
+    assert admin_client.get(f"/staff/menus/try?date=2026-11-24&{turns_so_far}").status_code \
+        == 200
+
+
 def test_with_the_menus_folder_the_tree_calls_hear_is_tried(staff_app) -> None:
     folder = staff_app()
     add_user(folder, "victor", "viewer")
