@@ -25,7 +25,7 @@ from ivr.calllog.outcome import JAPAN
 from ivr.phonetree.tree import Action, Hotline, Tree
 from ivr.staff import auth, diagram_svg, layout, menutrees
 from ivr.staff.diagram_svg import LANGUAGES_WIDTH, Column, Node
-from ivr.staff.menutrees import PUBLISHED, NotFound
+from ivr.staff.menutrees import NotFound
 
 bp = Blueprint("staff_diagram", __name__, url_prefix="/staff/menus")
 bp.before_request(auth.staff_only)
@@ -48,7 +48,7 @@ def diagram() -> ResponseReturnValue:
     """The diagram of a version (default: the published one), in a language."""
     connection = calllog.connection()
     admin = current_user.is_admin
-    value = request.args.get("version", "").strip()[:12] or PUBLISHED
+    value = menutrees.asked(request.args.get("version"))
     context = {"choices": menutrees.choices(connection, admin), "version": value,
                "editor": menutrees.EDITOR}
     try:

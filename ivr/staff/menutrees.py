@@ -56,6 +56,14 @@ def versions_on() -> bool:
     return bool(getattr(menus.of(current_app).source, "versions", False))
 
 
+def asked(value: str | None) -> str:
+    """The version a page's query asks for: the published one unless it names another
+    (the menus folder's tree, without versions)."""
+    if not versions_on():
+        return LIVE
+    return (value or "").strip()[:12] or PUBLISHED
+
+
 def choices(connection: Connection, admin: bool) -> list[Choice]:
     """What staff may choose: published, the draft (admins), older versions, newest first."""
     if not versions_on():
@@ -87,7 +95,7 @@ def _files(connection: Connection, value: str, admin: bool) -> tuple[str, object
     if value == DRAFT:
         draft = drafts.get(connection) if admin else None
         if draft is None:
-            raise NotFound("There is no draft." if admin else "Only admins may try the draft.")
+            raise NotFound("There is no draft." if admin else "Only admins may see the draft.")
         base = versions.get(connection, draft.base)
         return "the draft", draft.files, base.root if base else "menus"
     if value == PUBLISHED:

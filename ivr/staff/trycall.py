@@ -28,7 +28,7 @@ from ivr.calllog.outcome import JAPAN
 from ivr.phonetree.speech import Utterance
 from ivr.phonetree.tree import Hotline, Tree
 from ivr.staff import auth, layout, menutrees
-from ivr.staff.menutrees import PUBLISHED, NotFound
+from ivr.staff.menutrees import NotFound
 
 bp = Blueprint("staff_try", __name__, url_prefix="/staff/menus")
 bp.before_request(auth.staff_only)
@@ -64,9 +64,7 @@ def try_call() -> ResponseReturnValue:
     """The simulator: the setup form, then the call so far and the keypad."""
     connection = calllog.connection()
     admin = current_user.is_admin
-    value = request.args.get("version", "").strip()[:12] or PUBLISHED
-    if not menutrees.versions_on():
-        value = menutrees.LIVE
+    value = menutrees.asked(request.args.get("version"))
     at, problem = menutrees.japan_moment(request.args.get("date", ""),
                                          request.args.get("time", ""))
     context = {"choices": menutrees.choices(connection, admin), "version": value,
@@ -98,14 +96,9 @@ def play(tree: Tree, hotline: Hotline, at: datetime) -> list[Turn]:
     """The call so far: the start, each turn of the form, then the key just pressed."""
     first = paths.first_step(tree, hotline, at)
     turns = [Turn(None, "", first)]
-    given = request.args.getlist("t")[:MAX_TURNS]
-    if request.args.get("start") and not given:
-        lang = request.args.get("lang", "")
-        if lang in hotline.languages and first.gather and len(hotline.languages) > 1:
-            given = [f"{hotline.languages.index(lang) + 1} {state.to_url(first.gather.action)}"]
-    for text in given:
-        given_input, _, url = text.partition(" ")
-        turns.append(Turn(given_input, url, respond(tree, url, given_input, at)))
+    for text in _given(hotline, first):
+        given, _, url = text.partition(" ")
+        turns.append(Turn(given, url, respond(tree, url, given, at)))
     key = request.args.get("key")
     if key and len(turns) > MAX_TURNS:
         abort(400, description=f"A simulated call takes {MAX_TURNS} turns at most: start it "
@@ -114,9 +107,19 @@ def play(tree: Tree, hotline: Hotline, at: datetime) -> list[Turn]:
         url = next_place(turns[-1].step, key)
         if url is None:
             abort(400, description=f"'{key[:12]}' does nothing at this point of the call.")
-        turns.append(Turn(key if key != "silence" else SILENCE, url,
-                          respond(tree, url, key if key != "silence" else SILENCE, at)))
+        given = SILENCE if key == "silence" else key
+        turns.append(Turn(given, url, respond(tree, url, given, at)))
     return turns
+
+
+def _given(hotline: Hotline, first: Step) -> list[str]:
+    """The form's turns ("<input> <place URL>"); at the start, the language shortcut's key."""
+    given = request.args.getlist("t")[:MAX_TURNS]
+    lang = request.args.get("lang", "")
+    if request.args.get("start") and not given and lang in hotline.languages \
+            and first.gather is not None and len(hotline.languages) > 1:
+        return [f"{hotline.languages.index(lang) + 1} {state.to_url(first.gather.action)}"]
+    return given
 
 
 def next_place(step: Step, key: str) -> str | None:

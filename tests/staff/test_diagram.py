@@ -142,7 +142,7 @@ def test_viewers_see_the_published_diagram_not_the_draft(viewer_client, app) -> 
     response = viewer_client.get("/staff/menus/diagram?version=draft")
     assert response.status_code == 404
     assert page(text(response)).one(id="diagram-missing").text == \
-        "Only admins may try the draft."
+        "Only admins may see the draft."
 
 
 def test_the_draft_is_drawn_and_a_broken_one_is_not(admin_client, app) -> None:
@@ -161,3 +161,16 @@ def test_the_draft_is_drawn_and_a_broken_one_is_not(admin_client, app) -> None:
     assert "<svg" not in text(response)
     assert page(text(response)).one(id="diagram-problems").one("a").attrs["href"] == \
         "/staff/menus/draft"
+
+
+def test_with_the_menus_folder_the_tree_calls_hear_is_drawn(staff_app) -> None:
+    from .staff_support import PASSWORD, add_user, log_in
+
+    folder = staff_app()  # IVR_MENUS_SOURCE=folder
+    add_user(folder, "victor", "viewer")
+    client = folder.test_client()
+    log_in(client, "victor", PASSWORD)
+    html = text(client.get("/staff/menus/diagram"))
+    assert [o.text for o in page(html).one("select", id="diagram-version").all("option")] == [
+        "the menus folder, as calls hear it"]
+    assert list(boxes(svg_in(html))) == ["languages", "menu:main", *SERVICES, *FURTHER]

@@ -171,7 +171,7 @@ def test_viewers_try_the_published_version_not_the_draft(viewer_client, app) -> 
         "published"]
     response = viewer_client.get("/staff/menus/try?version=draft&start=1")
     assert response.status_code == 404
-    assert page(text(response)).one(id="try-missing").text == "Only admins may try the draft."
+    assert page(text(response)).one(id="try-missing").text == "Only admins may see the draft."
 
 
 @pytest.mark.parametrize(("query", "message"), [
