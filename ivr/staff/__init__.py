@@ -25,11 +25,14 @@ from ivr.staff import (
     calls,
     cli,
     dashboard,
+    diagram,
     editor,
     editor_draft,
     editor_forms,
     editor_publish,
     layout,
+    pathdiff,
+    trycall,
 )
 
 
@@ -48,6 +51,6 @@ def init_app(app: Flask) -> None:
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
     for blueprint in (dashboard.bp, calls.bp, admin.bp, editor.bp, editor_draft.bp,
-                      editor_publish.bp, editor_forms.bp):
+                      editor_publish.bp, editor_forms.bp, pathdiff.bp, trycall.bp, diagram.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.staff)
