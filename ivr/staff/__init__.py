@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from ivr.staff import admin, auth, calls, cli, dashboard, layout
+from ivr.staff import admin, auth, calls, cli, dashboard, layout, notices
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +36,6 @@ def init_app(app: Flask) -> None:
     )
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
-    for blueprint in (dashboard.bp, calls.bp, admin.bp):
+    for blueprint in (dashboard.bp, calls.bp, admin.bp, notices.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.staff)
