@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from ivr.staff import admin, auth, calls, cli, dashboard, layout, notices
+from ivr.staff import admin, auth, calls, cli, dashboard, layout, notices, recordings
 
 
 def init_app(app: Flask) -> None:
@@ -38,4 +38,5 @@ def init_app(app: Flask) -> None:
     layout.init_app(app)
     for blueprint in (dashboard.bp, calls.bp, admin.bp, notices.bp):
         app.register_blueprint(blueprint)
+    recordings.init_app(app)
     app.cli.add_command(cli.staff)
