@@ -19,7 +19,17 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from ivr.staff import admin, auth, calls, cli, dashboard, layout, notices, recordings
+from ivr.staff import (
+    admin,
+    audit,
+    auth,
+    calls,
+    cli,
+    dashboard,
+    layout,
+    notices,
+    recordings,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -36,7 +46,7 @@ def init_app(app: Flask) -> None:
     )
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
-    for blueprint in (dashboard.bp, calls.bp, admin.bp, notices.bp):
+    for blueprint in (dashboard.bp, calls.bp, admin.bp, notices.bp, audit.bp):
         app.register_blueprint(blueprint)
     recordings.init_app(app)
     app.cli.add_command(cli.staff)
