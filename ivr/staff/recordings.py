@@ -42,8 +42,9 @@ UPLOAD_LIMIT = 2 * store.MAX_BYTES  # larger files get the store's clear message
 
 @bp.get("/recordings")
 def recordings() -> ResponseReturnValue:
-    """The table of prompts and languages, with the upload form for admins."""
-    return _page({}, [])
+    """The table of prompts and languages, with the upload form for admins (its language
+    the one of the last upload)."""
+    return _page({"lang": request.args.get("lang", "")}, [])
 
 
 @bp.post("/recordings")
@@ -69,7 +70,7 @@ def upload() -> ResponseReturnValue:
     live.of(current_app).check()
     flash(f"Uploaded {stored.lang}/{stored.name}{stored.ext} "
           f"({recording_table.describe(tree, lang, name)}). {notices.followers()}", "info")
-    return redirect(url_for("staff_recordings.recordings", _anchor=f"{lang}-{name}"))
+    return redirect(url_for("staff_recordings.recordings", lang=lang, _anchor=f"{lang}-{name}"))
 
 
 @bp.get("/recordings/<lang>/<name>/delete")

@@ -296,3 +296,17 @@ def test_the_dashboard_lists_the_notices_in_force_and_to_come(app, admin_client,
         "Notice 3: All services closed (the office is moving). Starts Wed 2026-11-25 09:00."]
     assert section.find(".//li/a").get("href") == "/staff/notices#notice-2"
     assert by_id(page, "dashboard-notices-all").get("href") == "/staff/notices"
+
+
+def test_the_form_names_each_language_and_what_callers_hear(app, admin_client, clock):
+    clock.now = jst("2026-11-24 10:15")
+    page = parse(text(admin_client.get("/staff/notices")))
+    form = by_id(page, "notice-form")
+    assert [(label.get("for"), words(label)) for label in form.iterfind(
+        ".//fieldset[@id='notice-reasons']//label")] == [
+        ("reason-en", "English (en)"), ("reason-ja", "日本語 (ja)"), ("reason-tl", "Tagalog (tl)")]
+    assert words(by_id(page, "reason-en-hint")) == "Callers hear: It is closed for now: [reason]."
+    assert [box.get("value") for box in form.iterfind(".//input[@name='service']")] == [
+        "police", "police-consultation", "houterasu", "iom", "human-rights", "fresc"]
+    assert by_id(page, "notice-start").get("value") == "2026-11-24T10:15"
+    assert by_id(page, "until-at").get("checked") == ""

@@ -116,7 +116,7 @@ def test_the_table_says_where_each_recording_comes_from(staff_app, folder, clock
 def test_an_admin_uploads_a_recording_and_calls_play_it(app, admin_client, clock):
     response = upload(admin_client, "en", "menu.main", wav(1.5))
     assert (response.status_code, response.headers["Location"]) == (
-        302, "/staff/recordings#en-menu.main")
+        302, "/staff/recordings?lang=en#en-menu.main")
     assert stored_rows(app) == [("en", "menu.main", ".wav", len(wav(1.5)), 1500, "alice")]
     assert audit(app) == [("alice", "recording.upload", "en/menu.main", {
         "type": ".wav", "bytes": len(wav(1.5)), "seconds": 1.5, "replaced": False})]
