@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from calllog.calllog_support import Script
 from conftest import AUDIO, MENUS, jst, post, twiml
 
 from ivr.call.events import CallEvent, Kind
@@ -20,7 +21,8 @@ from ivr.phonetree import loader
 from ivr.staff import timeline
 from ivr.staff.names import Names
 
-from .staff_support import engine, text
+from .page import parse, texts
+from .staff_support import engine, text, write
 
 NAMES = Names(loader.load(str(MENUS), str(AUDIO)).tree)
 AT = datetime(2026, 11, 24, 3, 40, tzinfo=UTC)  # 12:40 in Japan
@@ -64,3 +66,17 @@ def test_a_call_that_met_a_notice_shows_it_in_its_timeline(app, admin_client, cl
     assert page.status_code == 200
     assert (f"IOM Tokyo was closed by notice {made.notice.id}: the office is moving; "
             "opens 15:00") in text(page)
+
+
+def test_a_notice_the_database_no_longer_has_shows_its_key(app, admin_client):
+    call = Script("CA7", jst("2026-11-24 10:20")).started()
+    call.add(Kind.CLOSED, service="iom", reason="override",
+             next_open="2026-11-24T15:00:00+09:00", cause="notice.99")
+    call.add(Kind.CLOSED, seq=1, service="iom", reason="closure",
+             next_open="2026-11-25T09:00:00+09:00", cause="closure.iom-holidays.1")
+    write(app, call)
+    page = parse(text(admin_client.get("/staff/calls/CA7")))
+    assert texts(page, ".//ol[@id='call-timeline']/li/span[@class='what']")[1:] == [
+        "IOM Tokyo was closed: temporarily closed (notice.99); opens 15:00",
+        "IOM Tokyo was closed: closed on this date (closure.iom-holidays.1); opens Wed 25 Nov "
+        "09:00"]
