@@ -56,11 +56,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _menus(app: Flask) -> Any:
-    """The live tree: published versions (or the menus folder), notices and recordings."""
+    """The live tree: published versions (or the menus folder), notices and recordings;
+    and the uploaded recordings' reader for the audio route."""
     from ivr.db import database
     from ivr.live.menus import SNAPSHOT_FILE, Menus
     from ivr.live.snapshot import Snapshot
     from ivr.live.sources import FolderSource
+    from ivr.menustore.served import Served
     from ivr.menustore.source import StoreSource
 
     config = app.config
@@ -68,6 +70,7 @@ def _menus(app: Flask) -> Any:
                           os.path.abspath(config["IVR_AUDIO_DIR"]))
     engine = database.ProcessEngine(config["DATABASE_URL"])
     app.extensions["ivr.menus_engine"] = engine
+    app.extensions["ivr.recordings"] = Served(engine)  # what /audio/ serves from the database
     source = StoreSource(engine, folder,
                          versions=config["IVR_MENUS_SOURCE"] == "database",
                          clock=lambda: app.extensions["ivr.clock"]())

@@ -101,7 +101,7 @@ def test_a_closed_service_is_logged_with_its_reason(make_app, clock, migrated_ur
     call, events = flushed(app)
     assert (call.outcome, call.hit_closed, call.service) == ("told_number", True, "iom")
     assert (E.CLOSED, {"service": "iom", "reason": "break",
-                       "next_open": "2026-11-24T13:30:00+09:00"}) in events
+                       "next_open": "2026-11-24T13:30:00+09:00", "cause": None}) in events
     assert events[-2] == (E.NUMBER_TOLD, {"service": "iom"})
 
 

@@ -63,7 +63,7 @@ def test_a_closed_service_logs_why_and_when_it_opens(tree):
     step = press(tree, MAIN, "4", "2026-11-24 12:45")
     assert kinds(step)[2:] == [
         (E.CLOSED, {"service": "iom", "reason": "break",
-                    "next_open": "2026-11-24T13:30:00+09:00"}),
+                    "next_open": "2026-11-24T13:30:00+09:00", "cause": None}),
         (E.EMERGENCY_ADVICE, {"where": "unavailable"})]
 
 
@@ -80,7 +80,7 @@ def test_a_schedule_that_cannot_be_evaluated_offers_the_24h_line_and_110(tree):
         "To call the Tokyo police English line, which is open now, press 1."]
     assert texts(step)[3].startswith("If you are in danger now, hang up and dial 1 1 0")
     assert kinds(step)[2] == (E.CLOSED, {"service": "iom", "reason": "unknown",
-                                         "next_open": None})
+                                         "next_open": None, "cause": None})
 
 
 def test_a_broken_alternative_is_never_offered_as_open(tree):
@@ -98,6 +98,9 @@ def test_an_override_closes_with_its_reason_until_it_expires(tree):
     assert texts(during)[:3] == ["IOM Tokyo is closed now.",
                                  "It is closed for now: the office is moving.",
                                  "It opens tomorrow at 12:00."]
+    assert kinds(during)[2] == (E.CLOSED, {"service": "iom", "reason": "override",
+                                           "next_open": "2026-11-25T12:00:00+09:00",
+                                           "cause": "override.iom.1"})
     after = press(moved, MAIN, "4", "2026-11-25 14:00")
     assert after.dial is not None
 
@@ -112,6 +115,16 @@ def test_a_dated_closure_far_ahead_names_the_date(tree):
     assert texts(step)[:3] == ["IOM Tokyo is closed now.",
                                "It is closed today: the annual staff training.",
                                "It opens on December 7 at 9:00."]
+    assert kinds(step)[2] == (E.CLOSED, {"service": "iom", "reason": "closure",
+                                         "next_open": "2026-12-07T09:00:00+09:00",
+                                         "cause": "closure.iom-holidays.1"})
+
+
+def test_a_yearly_closure_and_a_holiday_log_their_cause_or_none(tree):
+    year_end = press(tree, MAIN, "4", "2026-12-30 10:00")
+    holiday = press(tree, MAIN, "4", "2026-11-23 10:00")
+    assert [kinds(step)[2][1]["cause"] for step in (year_end, holiday)] == [
+        "closure.year-end.y1", None]
 
 
 def test_a_weekday_without_hours_is_a_day_off(tree):

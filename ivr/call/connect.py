@@ -46,7 +46,8 @@ def connect(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
         shut = Place(Kind.OFFER, hotline.id, place.lang, service.id, place.origin, why,
                      alternatives(tree, service, now, status.why is Why.UNKNOWN))
         closed = Event.of(E.CLOSED, service=service.id, reason=status.why.value,
-                          next_open=status.next_open.isoformat() if status.next_open else None)
+                          next_open=status.next_open.isoformat() if status.next_open else None,
+                          cause=status.cause.key if status.cause and status.cause.key else None)
         step = offer(tree, hotline, shut, now, status=status)
         return dataclasses.replace(step, events=(closed, *step.events))
     action = Place(Kind.DIALLED, hotline.id, place.lang, service.id, place.origin)

@@ -25,7 +25,10 @@ class Kind(StrEnum):
     INVALID_KEY = "invalid_key"            # menu, digit, attempt
     SILENCE = "silence"                    # menu, attempt
     SERVICE_CHOSEN = "service_chosen"      # service, menu
-    CLOSED = "closed"                      # service, reason, next_open (ISO, Japan time) | None
+    CLOSED = "closed"                      # service, reason, next_open (ISO, Japan time) | None,
+    #                                        cause: what closed it, by key ("notice.12",
+    #                                        "closure.<calendar>.<n>", "override.<service>.<n>")
+    #                                        | None (hours, weekends, holidays)
     DIAL_STARTED = "dial_started"          # service, number
     DIAL_RESULT = "dial_result"            # service, dial_status, dial_duration (s) | None
     NUMBER_TOLD = "number_told"            # service

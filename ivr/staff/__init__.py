@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from ivr.staff import (
     admin,
+    audit,
     auth,
     calls,
     cli,
@@ -31,7 +32,9 @@ from ivr.staff import (
     editor_forms,
     editor_publish,
     layout,
+    notices,
     pathdiff,
+    recordings,
     trycall,
 )
 
@@ -51,6 +54,8 @@ def init_app(app: Flask) -> None:
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
     for blueprint in (dashboard.bp, calls.bp, admin.bp, editor.bp, editor_draft.bp,
-                      editor_publish.bp, editor_forms.bp, pathdiff.bp, trycall.bp, diagram.bp):
+                      editor_publish.bp, editor_forms.bp, pathdiff.bp, trycall.bp, diagram.bp,
+                      notices.bp, recordings.bp, audit.bp):
         app.register_blueprint(blueprint)
+    recordings.init_app(app)
     app.cli.add_command(cli.staff)

@@ -33,6 +33,7 @@ from ivr import calllog
 from ivr.calllog import export
 from ivr.calllog.listing import CallFilter
 from ivr.calllog.outcome import JAPAN
+from ivr.menustore import audit
 from ivr.staff import accounts, auth, filters, layout
 from ivr.staff.accounts import AccountError
 
@@ -72,6 +73,9 @@ def _set_disabled(username: str, disabled: bool, done: str) -> None:
     except AccountError as exc:
         flash(str(exc), "error")
         return
+    audit.record(connection, current_user.username,
+                 "account.disable" if disabled else "account.enable", f"account {username}",
+                 layout.now())
     connection.commit()
     log.info("staff: %s %s %s", current_user.username, "disabled" if disabled else "enabled",
              username)

@@ -21,7 +21,7 @@ from ivr.calllog import store
 from ivr.calllog.listing import cursor_of, list_calls
 from ivr.calllog.schema import calls as calls_table
 from ivr.calllog.store import Call
-from ivr.staff import auth, filters, layout, timeline
+from ivr.staff import auth, filters, layout, notices, timeline
 from ivr.staff.filters import CallsQuery
 from ivr.staff.names import Names
 
@@ -64,7 +64,8 @@ def call(sid: str) -> ResponseReturnValue:
     if found is None:
         abort(404, description=f"The call log has no call {sid[:64]}.")
     names = layout.names()
-    moments = timeline.timeline(store.events_of(connection, found.id), names)
+    events = store.events_of(connection, found.id)
+    moments = timeline.timeline(events, names, notices.causes(connection, events))
     return render_template("staff/call.html", call=found, moments=moments, names=names,
                            repeats=repeat_counts(connection, [found]))
 

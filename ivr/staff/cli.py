@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from ivr.calllog.outcome import JAPAN
 from ivr.calllog.writer import describe
+from ivr.menustore import audit
 from ivr.staff import accounts, throttle
 from ivr.staff.accounts import AccountError, StaffUser
 from ivr.staff.auth import staff_login
@@ -29,6 +30,7 @@ from ivr.staff.schema import ROLES
 
 staff = AppGroup("staff", help="Staff accounts of the /staff pages.")
 DEV_ADMIN = "dev-admin"
+ACTOR = "command line"  # who the audit log names for these commands
 ROLE = click.Choice(ROLES)
 
 
@@ -44,6 +46,12 @@ def _accounts() -> Iterator[Connection]:
     except sa.exc.SQLAlchemyError as exc:
         raise click.ClickException(f"database {engine.url!r}: {describe(exc)} (has "
                                    "`flask --app ivr db upgrade` been run?)") from None
+
+
+def _audited(connection: Connection, action: str, username: str, **detail: str) -> None:
+    """Record an account change in the audit log, in the change's own transaction."""
+    audit.record(connection, ACTOR, action, f"account {username}",
+                 current_app.extensions["ivr.clock"](), **detail)
 
 
 def _password(from_stdin: bool) -> str:
@@ -69,6 +77,7 @@ def create_command(username: str, role: str, password_stdin: bool) -> None:
     with _accounts() as connection:
         accounts.create(connection, username, password, role, staff_login().hasher,
                         current_app.extensions["ivr.clock"]())
+        _audited(connection, "account.create", username, role=role)
     click.echo(f"Created {role} {username}.")
 
 
@@ -78,6 +87,7 @@ def disable_command(username: str) -> None:
     """Disable an account: it cannot log in, and its sessions end at once."""
     with _accounts() as connection:
         user = accounts.set_disabled(connection, accounts.username_of(username), True)
+        _audited(connection, "account.disable", user.username)
     click.echo(f"Disabled {user.username}: their sessions have ended.")
 
 
@@ -87,6 +97,7 @@ def enable_command(username: str) -> None:
     """Enable a disabled account again (its password is unchanged)."""
     with _accounts() as connection:
         user = accounts.set_disabled(connection, accounts.username_of(username), False)
+        _audited(connection, "account.enable", user.username)
     click.echo(f"Enabled {user.username}.")
 
 
@@ -102,6 +113,7 @@ def set_password_command(username: str, password_stdin: bool) -> None:
     password = _password(password_stdin)
     with _accounts() as connection:
         accounts.set_password(connection, username, password, staff_login().hasher)
+        _audited(connection, "account.password", username)
     click.echo(f"New password set for {username}: their sessions have ended.")
 
 
@@ -112,6 +124,7 @@ def set_role_command(username: str, role: str) -> None:
     """Make an account a viewer or an admin; its sessions end (it logs in again as such)."""
     with _accounts() as connection:
         user = accounts.set_role(connection, accounts.username_of(username), role)
+        _audited(connection, "account.role", user.username, role=role)
     click.echo(f"{user.username} is now {'an admin' if role == 'admin' else 'a viewer'}: "
                "their sessions have ended.")
 
@@ -125,6 +138,7 @@ def unlock_command(username: str) -> None:
         if accounts.find(connection, username) is None:
             raise AccountError(f"There is no account named {username}.")
         cleared = throttle.forget(connection, username)
+        _audited(connection, "account.unlock", username, cleared=cleared)
     click.echo(f"Cleared {cleared} failed login{'s' if cleared != 1 else ''} of {username}: "
                f"{username} may log in again from any address.")
 
@@ -164,7 +178,10 @@ def dev_admin_command() -> None:
             "with: flask --app ivr staff create USERNAME --role admin")
     password = secrets.token_urlsafe(12)
     with _accounts() as connection:
+        made = accounts.find(connection, DEV_ADMIN) is None
         accounts.ensure(connection, DEV_ADMIN, password, "admin", staff_login().hasher,
                         current_app.extensions["ivr.clock"]())
+        _audited(connection, "account.create" if made else "account.password", DEV_ADMIN,
+                 role="admin")
     click.echo("Staff login for this machine (development only):\n"
                f"  username: {DEV_ADMIN}\n  password: {password}")

@@ -3,6 +3,7 @@
 For viewers and admins. Every number comes from the call log's tallies
 (``ivr.calllog.dashboard``), a few rows per Japan day, so a year of a busy
 hotline is summed in milliseconds; the default period is the last 30 days.
+Above them, the notices in force and to come (``notices``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ivr import calllog
 from ivr.calllog import dashboard as counts
 from ivr.calllog.dashboard import Period
 from ivr.calllog.outcome import JAPAN
-from ivr.staff import auth, figures, filters, layout
+from ivr.staff import auth, figures, filters, layout, notices
 from ivr.staff.figures import Figure, Tile
 from ivr.staff.names import Names
 
@@ -30,10 +31,11 @@ bp.register_error_handler(HTTPException, layout.error_page)
 @bp.get("")
 def dashboard() -> ResponseReturnValue:
     """The dashboard of the period in the query string (default: the last 30 days)."""
-    today = layout.now().astimezone(JAPAN).date()
-    period, problems = filters.period(request.args, today)
+    now = layout.now()
+    period, problems = filters.period(request.args, now.astimezone(JAPAN).date())
     names = layout.names()
-    context = {"period": period, "names": names, "problems": problems}
+    context = {"period": period, "names": names, "problems": problems, "now": now,
+               "notices": notices.current(calllog.connection(), now)}
     if problems:
         return render_template("staff/dashboard.html", tiles=[], figures=[], **context), 400
     tiles, shown = report(calllog.connection(), period, names)

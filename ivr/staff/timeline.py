@@ -1,8 +1,11 @@
 """A call's events in plain words for staff ("Pressed 4 in menu main"), in Japan time.
 
-Pure: events and names in, sentences out. Event data comes from the log as
-it was written; a field that is missing or odd is shown as it is, never
-trusted to be well formed.
+Pure: events, names and the causes of closures in, sentences out. Event
+data comes from the log as it was written; a field that is missing or odd is
+shown as it is, never trusted to be well formed. A closure's cause is a key
+("notice.12", "closure.<calendar>.<n>"); ``causes`` words the ones the
+caller could find (a notice from the database: "notice 12: the office is
+moving"); any other shows its key.
 """
 
 from __future__ import annotations
@@ -47,14 +50,17 @@ class Moment:
     text: str
 
 
-def timeline(events: Sequence[CallEvent], names: Names) -> list[Moment]:
+def timeline(events: Sequence[CallEvent], names: Names,
+             causes: Mapping[str, str] | None = None) -> list[Moment]:
     """Return the events as timeline lines, in the order given (the store's: as they happened)."""
     start = events[0].at if events else None
-    return [Moment(e.at, e.at - start, str(e.kind), describe(e, names)) for e in events]
+    return [Moment(e.at, e.at - start, str(e.kind), describe(e, names, causes)) for e in events]
 
 
-def describe(event: CallEvent, names: Names) -> str:
+def describe(event: CallEvent, names: Names, causes: Mapping[str, str] | None = None) -> str:
     """Return what happened in one event, in a sentence."""
+    if event.kind is Kind.CLOSED:
+        return _closed(event.data, names, event.at, causes or {})
     return _DESCRIPTIONS.get(event.kind, _unknown)(event.data, names, event.at)
 
 
@@ -86,10 +92,16 @@ def _opens(next_open: object, at: datetime) -> str:
     return f"opens {moment:%a} {moment.day} {moment:%b %H:%M}"
 
 
-def _closed(data: Data, names: Names, at: datetime) -> str:
+def _closed(data: Data, names: Names, at: datetime, causes: Mapping[str, str]) -> str:
+    """"IOM Tokyo was closed by notice 12: the office is moving; opens 15:00"."""
     reason = REASONS.get(str(data.get("reason")), _text(data.get("reason")))
     opens = _opens(data["next_open"], at) if data.get("next_open") else "no opening time known"
-    return f"{names.service(data.get('service'))} was closed: {reason}; {opens}"
+    cause = data.get("cause")
+    if cause and str(cause) in causes:
+        why = f" by {causes[str(cause)]}"
+    else:
+        why = f": {reason} ({cause})" if cause else f": {reason}"
+    return f"{names.service(data.get('service'))} was closed{why}; {opens}"
 
 
 def _dial_result(data: Data, names: Names, _at: datetime) -> str:
@@ -147,7 +159,6 @@ _DESCRIPTIONS: dict[Kind, Callable[[Data, Names, datetime], str]] = {
     Kind.INVALID_KEY: _simple("Pressed {digit} in {menu}: not an option (attempt {attempt})"),
     Kind.SILENCE: _simple("No key pressed in {menu} (silence {attempt})"),
     Kind.SERVICE_CHOSEN: _simple("Chose {service} in {menu}"),
-    Kind.CLOSED: _closed,
     Kind.DIAL_STARTED: _simple("Dialled {service} at {number}"),
     Kind.DIAL_RESULT: _dial_result,
     Kind.NUMBER_TOLD: _simple("Heard the number of {service}"),
