@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
     layout.init_app(app)
     for blueprint in (dashboard.bp, calls.bp, admin.bp, editor.bp, editor_draft.bp,
                       editor_publish.bp, editor_forms.bp, pathdiff.bp, trycall.bp, diagram.bp,
-                      notices.bp, recordings.bp, audit.bp):
+                      notices.bp, audit.bp):
         app.register_blueprint(blueprint)
     recordings.init_app(app)
     app.cli.add_command(cli.staff)
