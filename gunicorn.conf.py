@@ -58,6 +58,14 @@ def post_fork(server, worker):
         worker.max_requests = limit + secrets.randbelow(limit)
 
 
+def post_worker_init(worker):
+    """Start the worker's call log writer at once: the spool files of workers that left are
+    taken up even when no call comes to this one (all its peers may be fresh too)."""
+    calllog = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("calllog")
+    if calllog is not None:
+        calllog.start()
+
+
 def worker_exit(server, worker):
     """A worker that ends normally leaves now: atexit handlers, logs flushed, no teardown.
 

@@ -90,3 +90,15 @@ def test_an_error_exit_and_the_master_keep_the_normal_way(code, pid) -> None:
         finally:
             CONF["worker_exit"](None, worker)
     assert leaving.value.code == code
+
+
+def test_a_new_worker_starts_its_call_log_writer_before_any_call(app) -> None:
+    """Its writer takes up the spool files of workers that left, even if no call comes."""
+    def drains() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "calllog-drain"}
+
+    before = drains()
+    CONF["post_worker_init"](SimpleNamespace(wsgi=app))
+    assert len(drains() - before) == 1
+    app.extensions["calllog"].close()
+    CONF["post_worker_init"](SimpleNamespace(wsgi=object()))  # not our app: nothing to start

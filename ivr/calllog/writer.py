@@ -74,6 +74,11 @@ class CallLog:
             log.error("call log: %d event(s) lost (%s)", len(events),
                       type(exc).__name__)
 
+    def start(self) -> None:
+        """Start this process's writer now, so that it takes up the spool files of workers
+        that left even if this one never answers a call (gunicorn's post_worker_init)."""
+        self._current()._start()
+
     def flush(self, timeout: float = 10.0) -> bool:
         """Store everything kept so far (orphaned spools too); False if not done in ``timeout``."""
         return self._current().flush(timeout)
