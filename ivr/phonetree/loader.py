@@ -82,7 +82,8 @@ def load_bundle(bundle: Bundle) -> Result:
     """Load and check the tree of ``bundle``; raise LoadError listing every error found."""
     report = Report()
     definitions = read_definitions(bundle, report)
-    tree = schema.build(definitions, report, dict(bundle.recordings), bundle.version)
+    tree = schema.build(definitions, report, dict(bundle.recordings), bundle.version,
+                        bundle.placeholders)
     if tree is not None and not report.errors:
         tree = notices.apply(checks.check(tree, report), bundle.notices, report)
     problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))
