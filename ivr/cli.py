@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+import wave
 from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from mutagen import MutagenError
+from mutagen.mp3 import MP3
 from sqlalchemy.engine import Engine
 
+from ivr.call import timing as call_timing
 from ivr.menustore import versions
-from ivr.phonetree import loader, recordings
+from ivr.phonetree import loader, recordings, translations
 from ivr.phonetree.bundle import read_folder
 from ivr.phonetree.hours import zone
 from ivr.web import simulator
@@ -49,6 +53,8 @@ def check(menus_dir: str, audio_dir: str) -> int:
     click.echo(f"OK: {len(tree.hotlines)} hotline(s), {len(tree.languages)} language(s), "
                f"{len(tree.menus)} menu(s), {len(tree.services)} service(s), "
                f"{len(result.warnings)} warning(s).")
+    for line in translations.lines(translations.summary(tree)):
+        click.echo(line)
     return 0
 
 
@@ -67,6 +73,50 @@ def recordings_command(lang: str) -> None:
         click.echo(f"{mark} audio/{lang}/{name}.wav")
     if not voiceless:
         click.echo(f"('{lang}' has a Twilio voice: these recordings are optional)")
+
+
+@menus_cli.command("timing")
+@click.option("--slower", type=float, default=0.8, show_default=True,
+              help="Also show the times with voices this much slower than typical.")
+@click.option("--lines", "show_lines", is_flag=True, help="Show every sentence and its time.")
+def timing_command(slower: float, show_lines: bool) -> None:
+    """When each language's caller hears their key: words x a typical speaking rate."""
+    folder, audio = _dirs(None, None)
+    tree = loader.load(folder, audio).tree
+    durations = _durations(audio, tree)
+    if show_lines:
+        for hotline in tree.hotlines.values():
+            for more in (False, True) if hotline.more_keys else (False,):
+                click.echo(f"hotline '{hotline.id}', {'after 9' if more else 'the opening'}:")
+                for line in call_timing.lines(tree, hotline, durations, more):
+                    how = ("recording" if line.unit == "recording" else
+                           f"{line.count} {line.unit} / {line.rate:.2f} a second")
+                    click.echo(f"  {line.ends:5.1f} s  [{line.lang}] {how} = "
+                               f"{line.seconds:.1f} s: {line.text}")
+    click.echo(f"Seconds from the first word of a call until a caller hears the key of their "
+               f"language (typical rates; at {slower:g} of them; recordings by their length):")
+    for hotline in tree.hotlines.values():
+        click.echo(f"hotline '{hotline.id}':")
+        slow = {r.code: r for r in call_timing.reach(tree, hotline, durations, slower)}
+        for found in call_timing.reach(tree, hotline, durations):
+            click.echo(f"  {found.code:<4} press {found.key:<10} {found.seconds:5.1f} s "
+                       f"{slow[found.code].seconds:7.1f} s")
+
+
+def _durations(audio: str, tree) -> dict[tuple[str, str], float]:
+    """The length in seconds of each recording of the folder (wav or mp3)."""
+    found = {}
+    for key, file in tree.recordings.items():
+        path = os.path.join(audio, *file.split("/"))
+        try:
+            if path.endswith(".wav"):
+                with wave.open(path) as sound:
+                    found[key] = sound.getnframes() / sound.getframerate()
+            else:
+                found[key] = MP3(path).info.length
+        except (OSError, EOFError, wave.Error, MutagenError):
+            continue  # uploaded to the database, or unreadable: estimated from its words
+    return found
 
 
 @menus_cli.command("import")

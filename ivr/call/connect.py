@@ -55,7 +55,7 @@ def connect(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
         return languages
     action = Place(Kind.DIALLED, hotline.id, place.lang, service.id, place.origin)
     caller_id = service.caller_id or hotline.caller_id
-    return Step((*spoken.notice(talk, service),
+    return Step((*spoken.notice(talk, service, place),
                  talk.say("connecting", service=talk.service(service.id))),
                 dial=Dial(service.dial, caller_id, service.ring_seconds, action),
                 events=(Event.of(E.DIAL_STARTED, service=service.id, number=service.dial),))

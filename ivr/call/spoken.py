@@ -37,9 +37,10 @@ def preferred(tree: Tree, candidates: list[str], lang: str | None) -> list[str]:
     return sorted(candidates, key=lambda sid: not speaks(tree.services[sid], lang))
 
 
-def notice(talk: Talk, service: Service) -> tuple[Utterance, ...]:
-    """ "IOM Tokyo speaks English and Japanese.", when it does not speak the caller's."""
-    if not foreign(service, talk.language.code):
+def notice(talk: Talk, service: Service, place: Place | None = None) -> tuple[Utterance, ...]:
+    """ "IOM Tokyo speaks English and Japanese.", when it does not speak the caller's (and
+    the caller did not just hear it, in the offer they chose it from)."""
+    if not foreign(service, talk.language.code) or (place is not None and place.why == ANYWAY):
         return ()
     names = language_list(talk.language, service.languages)
     return (talk.say("speaks", service=talk.service(service.id), languages=names),)

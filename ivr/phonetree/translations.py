@@ -43,9 +43,36 @@ class LanguageState:
             return "source text"
         if status.state == "reviewed":
             return f"reviewed by {status.by} on {status.on}"
-        made = f" by {status.by}" if status.by else ""
-        when = f" on {status.on}" if status.on else ""
-        return f"{status.state}{made}{when}, not reviewed"
+        return f"{status.state}" + (f" ({status.on})" if status.on else "") + ", not reviewed"
+
+    @property
+    def recordings_text(self) -> str:
+        """"164 of 164 recorded, 164 placeholders", for a language without a voice."""
+        if not self.needed:
+            return f"{self.recorded} recording(s)" if self.recorded else "no recordings"
+        text = f"{self.recorded} of {self.needed} recorded"
+        if self.placeholders:
+            text += f", {self.placeholders} placeholder(s) (not reviewed)"
+        if self.missing:
+            text += f", {self.missing} missing"
+        return text
+
+
+def lines(states: list[LanguageState]) -> list[str]:
+    """The languages as ``menus check`` lists them, then who is reviewed and who is not."""
+    out = ["Languages:"]
+    for s in states:
+        offered = "" if s.hotlines else " (not offered: in no hotline's languages)"
+        out.append(f"  {s.code} {s.name}: {s.status_text}; {s.voice}, {s.recordings_text}"
+                   f"{offered}")
+    groups = {"Reviewed": [s.code for s in states if s.status.state == "reviewed"],
+              "Drafts, not reviewed": [s.code for s in states if s.status.is_draft],
+              "Source text": [s.code for s in states if s.status.state == "source"],
+              "Status not stated": [s.code for s in states if s.status.state is None]}
+    out.append(". ".join(f"{label}: {', '.join(codes) or 'none'}"
+                         for label, codes in groups.items()
+                         if codes or label != "Status not stated") + ".")
+    return out
 
 
 def check(tree: Tree, report: Report, spoken: list[str]) -> None:
