@@ -20,7 +20,14 @@ from sqlalchemy.engine import Engine
 
 from ivr.call import timing as call_timing
 from ivr.menustore import versions
-from ivr.phonetree import loader, recordings, translations
+from ivr.phonetree import (
+    loader,
+    recordings,
+    reviewimport,
+    reviewpack,
+    reviewtable,
+    translations,
+)
 from ivr.phonetree.bundle import read_folder
 from ivr.phonetree.hours import zone
 from ivr.web import simulator
@@ -73,6 +80,70 @@ def recordings_command(lang: str) -> None:
         click.echo(f"{mark} audio/{lang}/{name}.wav")
     if not voiceless:
         click.echo(f"('{lang}' has a Twilio voice: these recordings are optional)")
+
+
+@menus_cli.command("export-texts")
+@click.argument("lang")
+@click.option("--output", "-o", help="File to write (default: texts-LANG.csv or .xlsx); - for "
+              "standard output (CSV).")
+@click.option("--format", "form", type=click.Choice(["csv", "xlsx"]), default=None,
+              help="csv or xlsx (default: from the output's name, else csv).")
+@click.option("--dir", "menus_dir", help="Menus folder (default: IVR_MENUS_DIR).")
+def export_texts_command(lang: str, output: str | None, form: str | None,
+                         menus_dir: str | None) -> None:
+    """Write every text of LANG beside English, for a translator to review or complete."""
+    folder = _dirs(menus_dir, None)[0]
+    bundle = read_folder(folder, "")
+    try:
+        found = reviewpack.entries(bundle.files, lang)
+    except reviewpack.PackError as exc:
+        raise click.ClickException(str(exc)) from None
+    form = form or ("xlsx" if (output or "").endswith(".xlsx") else "csv")
+    output = output or f"texts-{lang}.{form}"
+    table = reviewtable.rows(found, lang, bundle.root)
+    if form == "xlsx":
+        with open(output, "wb") as handle:
+            handle.write(reviewtable.to_xlsx(table, lang))
+    elif output == "-":
+        click.echo(reviewtable.to_csv(table), nl=False)
+        return
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(reviewtable.to_csv(table))
+    missing = sum(1 for e in found if e.text is None)
+    click.echo(f"Wrote {len(found)} texts of '{lang}' to {output}"
+               + (f" ({missing} not translated yet)" if missing else ""), err=True)
+
+
+@menus_cli.command("import-texts")
+@click.argument("lang")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dir", "menus_dir", help="Menus folder (default: IVR_MENUS_DIR).")
+def import_texts_command(lang: str, table: str, menus_dir: str | None) -> None:
+    """Check a translator's table of LANG (CSV or XLSX) and write its texts into the menus."""
+    folder, audio = _dirs(menus_dir, None)
+    bundle = read_folder(folder, audio)
+    with open(table, "rb") as handle:
+        data = handle.read()
+    rows = reviewtable.from_xlsx(data) if data[:2] == b"PK" else \
+        reviewtable.from_csv(data.decode("utf-8-sig"))
+    try:
+        imported = reviewimport.apply(bundle.files, lang, rows)
+    except reviewimport.TableError as exc:
+        for problem in exc.problems:
+            click.echo(f"{table}: {problem}", err=True)
+        raise click.ClickException(f"nothing written: {len(exc.problems)} problem(s)") from None
+    except reviewpack.PackError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path, text in imported.files.items():
+        if text != bundle.files[path]:
+            with open(os.path.join(folder, *path.split("/")), "w", encoding="utf-8",
+                      newline="") as handle:
+                handle.write(text)
+    files = sorted({e.file for e in imported.changed})
+    click.echo(f"{len(imported.changed)} text(s) of '{lang}' changed"
+               + (f" in {', '.join(f'{bundle.root}/{f}' for f in files)}" if files else ""))
+    sys.exit(check(folder, audio))
 
 
 @menus_cli.command("timing")

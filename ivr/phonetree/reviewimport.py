@@ -1,0 +1,150 @@
+"""A translator's table read back: every cell checked, every changed text written in place.
+
+Pure core. The table is rows of cells (``reviewtable`` reads CSV and XLSX):
+a header naming the columns (``id`` and the language's code are the ones
+read), then one row per text. Every problem is reported with its row and
+column as a spreadsheet shows them ("row 7, column C (vi): '{service}' is
+missing"), and nothing is written while there is one. A text that did not
+change keeps its bytes; a changed one replaces the old where it is written; a
+missing one is added beside the others of its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import yaml
+
+from ivr.phonetree import reviewpack
+from ivr.phonetree.report import did_you_mean
+from ivr.phonetree.reviewpack import Entry, render
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The files with the table's texts, and what changed."""
+
+    files: dict[str, str]
+    changed: tuple[Entry, ...]  # the entries whose text the table changed (or added)
+
+
+class TableError(ValueError):
+    """The table cannot be imported; ``problems`` says where and why, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def column_name(index: int) -> str:
+    """A spreadsheet's name of the column at ``index`` (0 -> A, 26 -> AA)."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def apply(files: Mapping[str, str], lang: str, table: Sequence[Sequence[str]],
+          source: str = "en") -> Imported:
+    """``files`` with the texts of ``table`` for ``lang``; TableError listing every problem."""
+    known = {e.id: e for e in reviewpack.entries(files, lang, source)}
+    texts, rows, problems = _read(table, lang, known)
+    changed = [known[i] for i in known if i in texts and texts[i] != known[i].text]
+    edits: dict[str, list[tuple[int, int, str]]] = {}
+    for entry in changed:
+        edit = _edit(files[entry.file], entry, texts[entry.id])
+        if isinstance(edit, str):
+            problems.append(f"row {rows[entry.id]}: {edit}")
+        else:
+            edits.setdefault(entry.file, []).append(edit)
+    if problems:
+        raise TableError(problems)
+    result = dict(files)
+    for file, changes in edits.items():
+        for start, end, new in sorted(changes, reverse=True):
+            result[file] = result[file][:start] + new + result[file][end:]
+    return Imported(result, tuple(changed))
+
+
+def _read(table: Sequence[Sequence[str]], lang: str, known: Mapping[str, Entry]
+          ) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """The table's text of each id, the row of each, and every problem of a row or cell."""
+    texts: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    problems: list[str] = []
+    header = [cell.strip() for cell in (table[0] if table else [])]
+    missing = [name for name in ("id", lang) if name not in header]
+    if missing:
+        return texts, rows, [f"row 1: no column {', '.join(repr(m) for m in missing)} (the header "
+                       f"names the columns; the texts are in the column '{lang}')"]
+    ids, col = header.index("id"), header.index(lang)
+    where = f"column {column_name(col)} ({lang})"
+    for number, row in enumerate(table[1:], start=2):
+        cells = list(row) + [""] * (len(header) - len(row))
+        text_id = cells[ids].strip()
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line
+        if text_id not in known:
+            problems.append(f"row {number}, column {column_name(ids)} (id): '{text_id}' is not "
+                            f"a text of the menus{did_you_mean(text_id, known)}")
+        elif text_id in texts:
+            problems.append(f"row {number}, column {column_name(ids)} (id): '{text_id}' again "
+                            f"(first on row {rows[text_id]})")
+        else:
+            texts[text_id], rows[text_id] = cells[col], number
+            problems += [f"row {number}, {where}: {p}"
+                         for p in reviewpack.problems(known[text_id], cells[col])]
+    problems += [f"no row for '{i}' ({known[i].file}, line {known[i].line}): every text of "
+                 "the export must come back" for i in known if i not in texts]
+    return texts, rows, problems
+
+
+def _edit(text: str, entry: Entry, value: str) -> tuple[int, int, str] | str:
+    """Where and what to write in ``text`` so ``entry`` says ``value``; else why not."""
+    parent = _node(yaml.compose(text), entry.path[:-1])
+    key = entry.path[-1]
+    if parent is None:
+        place = "/".join(map(str, entry.path[:-1]))
+        return f"{entry.file} has nowhere to put '{entry.id}' ({place} is missing): add it first"
+    flow = bool(getattr(parent, "flow_style", False))
+    node = _child(parent, key)
+    if node is not None:
+        end = node.end_mark.index
+        tail = "\n" if text[node.start_mark.index:end].endswith("\n") else ""
+        return node.start_mark.index, end, render(value, flow) + tail
+    if not isinstance(parent, yaml.MappingNode):
+        return f"{entry.file}: the list for '{entry.id}' is too short: complete it in the file"
+    return _insert(text, parent, render(str(key), flow), render(value, flow), flow)
+
+
+def _insert(text: str, parent: yaml.MappingNode, key: str, value: str,
+            flow: bool) -> tuple[int, int, str]:
+    """A new ``key: value`` after the last pair of ``parent``."""
+    end = parent.end_mark.index
+    if flow:  # {en: English, ja: Japanese} -> {en: English, ja: Japanese, vi: ...}
+        closing = text.rindex("}", 0, end)
+        return closing, closing, (", " if parent.value else "") + f"{key}: {value}"
+    last = parent.value[-1][1].end_mark.index
+    indent = " " * parent.value[0][0].start_mark.column
+    if text[last - 1] == "\n":  # a block scalar ends with its line
+        return last, last, f"{indent}{key}: {value}\n"
+    return last, last, f"\n{indent}{key}: {value}"
+
+
+def _node(node: yaml.Node | None, path: tuple) -> yaml.Node | None:
+    for key in path:
+        node = _child(node, key)
+    return node
+
+
+def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+    if isinstance(key, int):
+        if isinstance(node, yaml.SequenceNode) and key < len(node.value):
+            return node.value[key]
+        return None
+    if isinstance(node, yaml.MappingNode):
+        return next((v for k, v in node.value if str(k.value) == key), None)
+    return None
