@@ -1,7 +1,7 @@
 """The staff web app at /staff: who the hotline served, where callers got stuck, closed doors.
 
-Blueprints by audience: ``auth`` (anyone: log in, log out), ``dashboard``
-and ``calls`` (viewers and admins), ``admin`` (admins: accounts, CSV
+Blueprints by audience: ``auth`` (anyone: log in, log out), ``dashboard``,
+``calls`` and ``languages`` (viewers and admins), ``admin`` (admins: accounts, CSV
 export); ``layout`` is the shell they share (templates, static files,
 security headers). Accounts are made with the ``staff`` CLI group. Server-
 rendered HTML with charts drawn as SVG on the server: no JavaScript, no CDN.
@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from ivr.staff import admin, auth, calls, cli, dashboard, layout
+from ivr.staff import admin, auth, calls, cli, dashboard, languages, layout
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +36,6 @@ def init_app(app: Flask) -> None:
     )
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
-    for blueprint in (dashboard.bp, calls.bp, admin.bp):
+    for blueprint in (dashboard.bp, calls.bp, languages.bp, admin.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.staff)
