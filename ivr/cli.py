@@ -128,7 +128,7 @@ def import_texts_command(lang: str, table: str, menus_dir: str | None) -> None:
     rows = reviewtable.from_xlsx(data) if data[:2] == b"PK" else \
         reviewtable.from_csv(data.decode("utf-8-sig"))
     try:
-        imported = reviewimport.apply(bundle.files, lang, rows)
+        imported = reviewimport.apply(bundle.files, lang, rows, root=bundle.root)
     except reviewimport.TableError as exc:
         for problem in exc.problems:
             click.echo(f"{table}: {problem}", err=True)

@@ -48,10 +48,11 @@ def column_name(index: int) -> str:
 
 
 def apply(files: Mapping[str, str], lang: str, table: Sequence[Sequence[str]],
-          source: str = "en") -> Imported:
-    """``files`` with the texts of ``table`` for ``lang``; TableError listing every problem."""
+          source: str = "en", root: str = "menus") -> Imported:
+    """``files`` (of the folder ``root``) with the texts of ``table`` for ``lang``;
+    TableError listing every problem."""
     known = {e.id: e for e in reviewpack.entries(files, lang, source)}
-    texts, rows, problems = _read(table, lang, known)
+    texts, rows, problems = _read(table, lang, known, root)
     changed = [known[i] for i in known if i in texts and texts[i] != known[i].text]
     edits: dict[str, list[tuple[int, int, str]]] = {}
     for entry in changed:
@@ -69,7 +70,7 @@ def apply(files: Mapping[str, str], lang: str, table: Sequence[Sequence[str]],
     return Imported(result, tuple(changed))
 
 
-def _read(table: Sequence[Sequence[str]], lang: str, known: Mapping[str, Entry]
+def _read(table: Sequence[Sequence[str]], lang: str, known: Mapping[str, Entry], root: str
           ) -> tuple[dict[str, str], dict[str, int], list[str]]:
     """The table's text of each id, the row of each, and every problem of a row or cell."""
     texts: dict[str, str] = {}
@@ -97,7 +98,7 @@ def _read(table: Sequence[Sequence[str]], lang: str, known: Mapping[str, Entry]
             texts[text_id], rows[text_id] = cells[col], number
             problems += [f"row {number}, {where}: {p}"
                          for p in reviewpack.problems(known[text_id], cells[col])]
-    problems += [f"no row for '{i}' ({known[i].file}, line {known[i].line}): every text of "
+    problems += [f"no row for '{i}' ({root}/{known[i].file}:{known[i].line}): every text of "
                  "the export must come back" for i in known if i not in texts]
     return texts, rows, problems
 

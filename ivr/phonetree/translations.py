@@ -77,7 +77,10 @@ def lines(states: list[LanguageState]) -> list[str]:
 
 def check(tree: Tree, report: Report, spoken: list[str]) -> None:
     """Every language the hotlines speak can say what the calls need; drafts are warned of."""
-    named = {code: s.id for s in tree.services.values() for code in s.languages}
+    named: dict[str, str] = {}  # code -> the first service that speaks it
+    for service in tree.services.values():
+        for code in service.languages:
+            named.setdefault(code, service.id)
     for code in spoken:
         language = tree.languages[code]
         where = ("languages", code)
