@@ -68,16 +68,20 @@ def check(menus_dir: str, audio_dir: str) -> int:
 @menus_cli.command("recordings")
 @click.argument("lang")
 def recordings_command(lang: str) -> None:
-    """List the recordings a language needs (audio/<lang>/<name>.wav), marking missing ones."""
-    result = loader.load(*_dirs(None, None))
+    """List the recordings a language needs (audio/<lang>/<name>.wav) and what each says,
+    marking the missing ones and the placeholders."""
+    result = loader.load(*_dirs(None, None), require_recordings=False)
     tree = result.tree
     if lang not in tree.languages:
         raise click.ClickException(f"no language '{lang}' in the menus")
     voiceless = tree.languages[lang].voice.language is None
-    names = recordings.needed(tree, lang) if voiceless else recordings.fixed_sentences(tree)
+    names = recordings.needed(tree, lang) if voiceless else recordings.fixed_sentences(tree, lang)
+    texts = recordings.texts(tree, lang)
     for name in names:
-        mark = "ok     " if (lang, name) in tree.recordings else "missing"
-        click.echo(f"{mark} audio/{lang}/{name}.wav")
+        mark = "missing"
+        if (lang, name) in tree.recordings:
+            mark = "placeholder" if (lang, name) in tree.placeholders else "ok"
+        click.echo(f"{mark:<11} audio/{lang}/{name}.wav  \"{texts.get(name, '')}\"")
     if not voiceless:
         click.echo(f"('{lang}' has a Twilio voice: these recordings are optional)")
 
