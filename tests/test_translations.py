@@ -6,12 +6,16 @@ with its Nepali recordings as placeholders (tests/languages_support.py).
 
 from __future__ import annotations
 
+import io
 import shutil
+import wave
 from pathlib import Path
 
 import pytest
 from languages_support import LANGUAGES, audio
 
+from ivr.live import menus as live
+from ivr.menustore import recordings as stored
 from ivr.phonetree import loader, translations
 from ivr.phonetree.bundle import PLACEHOLDERS, Bundle, read_folder
 
@@ -177,3 +181,20 @@ def test_menus_check_lists_which_languages_are_reviewed_and_which_are_drafts(mak
         "recordings",
         "Reviewed: none. Drafts, not reviewed: tl, vi, zh, th, id, ne, pt, ja, es, ko. "
         "Source text: en."]
+
+
+def test_a_recording_uploaded_by_staff_replaces_its_placeholder(make_app, migrated_url, tmp_path,
+                                                               clock):
+    sound = io.BytesIO()
+    with wave.open(sound, "wb") as out:
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(8000)
+        out.writeframes(b"\0\0" * 8000)
+    app = make_app(DATABASE_URL=migrated_url, IVR_MENUS_SOURCE="database",
+                   IVR_MENUS_DIR=str(LANGUAGES), IVR_AUDIO_DIR=str(audio(tmp_path / "audio")))
+    assert ("ne", "greeting") in live.of(app).current.tree.placeholders
+    with app.extensions["ivr.menus_engine"]().begin() as connection:
+        stored.put(connection, "ne", "greeting", sound.getvalue(), "alice", clock())
+    assert live.of(app).check() is True
+    tree = live.of(app).current.tree
+    assert ("ne", "greeting") not in tree.placeholders
+    assert ("ne", "goodbye") in tree.placeholders

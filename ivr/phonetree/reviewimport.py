@@ -12,7 +12,7 @@ missing one is added beside the others of its place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -70,37 +70,48 @@ def apply(files: Mapping[str, str], lang: str, table: Sequence[Sequence[str]],
     return Imported(result, tuple(changed))
 
 
+@dataclass
+class _Reading:
+    """The table read so far: each id's text and row, and every problem found."""
+
+    known: Mapping[str, Entry]
+    texts: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def take(self, number: int, text_id: str, text: str, ids: str, where: str) -> None:
+        """Row ``number``: its id (in column ``ids``) and its text (at ``where``)."""
+        if text_id not in self.known:
+            self.problems.append(f"row {number}, {ids}: '{text_id}' is not a text of the "
+                                 f"menus{did_you_mean(text_id, self.known)}")
+        elif text_id in self.texts:
+            self.problems.append(f"row {number}, {ids}: '{text_id}' again (first on row "
+                                 f"{self.rows[text_id]})")
+        else:
+            self.texts[text_id], self.rows[text_id] = text, number
+            self.problems += [f"row {number}, {where}: {p}"
+                              for p in reviewpack.problems(self.known[text_id], text)]
+
+
 def _read(table: Sequence[Sequence[str]], lang: str, known: Mapping[str, Entry], root: str
           ) -> tuple[dict[str, str], dict[str, int], list[str]]:
     """The table's text of each id, the row of each, and every problem of a row or cell."""
-    texts: dict[str, str] = {}
-    rows: dict[str, int] = {}
-    problems: list[str] = []
+    reading = _Reading(known)
     header = [cell.strip() for cell in (table[0] if table else [])]
     missing = [name for name in ("id", lang) if name not in header]
     if missing:
-        return texts, rows, [f"row 1: no column {', '.join(repr(m) for m in missing)} (the header "
-                       f"names the columns; the texts are in the column '{lang}')"]
+        return {}, {}, [f"row 1: no column {', '.join(repr(m) for m in missing)} (the header "
+                        f"names the columns; the texts are in the column '{lang}')"]
     ids, col = header.index("id"), header.index(lang)
-    where = f"column {column_name(col)} ({lang})"
     for number, row in enumerate(table[1:], start=2):
         cells = list(row) + [""] * (len(header) - len(row))
-        text_id = cells[ids].strip()
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line
-        if text_id not in known:
-            problems.append(f"row {number}, column {column_name(ids)} (id): '{text_id}' is not "
-                            f"a text of the menus{did_you_mean(text_id, known)}")
-        elif text_id in texts:
-            problems.append(f"row {number}, column {column_name(ids)} (id): '{text_id}' again "
-                            f"(first on row {rows[text_id]})")
-        else:
-            texts[text_id], rows[text_id] = cells[col], number
-            problems += [f"row {number}, {where}: {p}"
-                         for p in reviewpack.problems(known[text_id], cells[col])]
-    problems += [f"no row for '{i}' ({root}/{known[i].file}:{known[i].line}): every text of "
-                 "the export must come back" for i in known if i not in texts]
-    return texts, rows, problems
+        if any(cell.strip() for cell in cells):  # a blank line is no row
+            reading.take(number, cells[ids].strip(), cells[col],
+                         f"column {column_name(ids)} (id)", f"column {column_name(col)} ({lang})")
+    reading.problems += [f"no row for '{i}' ({root}/{known[i].file}:{known[i].line}): every "
+                         "text of the export must come back" for i in known
+                         if i not in reading.texts]
+    return reading.texts, reading.rows, reading.problems
 
 
 def _edit(text: str, entry: Entry, value: str) -> tuple[int, int, str] | str:

@@ -77,32 +77,40 @@ def lines(states: list[LanguageState]) -> list[str]:
 
 def check(tree: Tree, report: Report, spoken: list[str]) -> None:
     """Every language the hotlines speak can say what the calls need; drafts are warned of."""
-    named: dict[str, str] = {}  # code -> the first service that speaks it
-    for service in tree.services.values():
-        for code in service.languages:
-            named.setdefault(code, service.id)
     for code in spoken:
-        language = tree.languages[code]
-        where = ("languages", code)
-        unnamed = [other for other in named if other not in language.language_names]
-        if unnamed:
-            report.at((*where, "language_names"), f"language '{code}' has no name for "
-                      f"{', '.join(unnamed)} under 'language_names' (services speak them, e.g. "
-                      f"'{named[unnamed[0]]}': callers who speak another language hear which "
-                      "languages a service speaks)")
-        for hotline in tree.hotlines.values():
-            for key in (hotline.keys.repeat, hotline.keys.back):
-                if not key.isdigit() and key not in language.key_names and code in \
-                        hotline.languages:
-                    report.at((*where, "keys"), f"language '{code}' has no name for the key "
-                              f"'{key}' under 'keys' (hotline '{hotline.id}' tells callers to "
-                              "press it)")
-        _drafts(tree, report, language)
+        _names(tree, report, tree.languages[code])
+        _keys(tree, report, tree.languages[code])
+        _drafts(tree, report, tree.languages[code])
     for hotline in tree.hotlines.values():
         for other in hotline.welcome or ():
             if other not in hotline.languages:
                 report.at(("hotlines", hotline.id, "welcome"), f"hotline '{hotline.id}': "
                           f"'welcome' names '{other}', which is not one of its languages")
+
+
+def _names(tree: Tree, report: Report, language: Language) -> None:
+    """The names of the languages services speak ("IOM Tokyo speaks English and Japanese")."""
+    named: dict[str, str] = {}  # code -> the first service that speaks it
+    for service in tree.services.values():
+        for code in service.languages:
+            named.setdefault(code, service.id)
+    unnamed = [other for other in named if other not in language.language_names]
+    if unnamed:
+        report.at(("languages", language.code, "language_names"), f"language "
+                  f"'{language.code}' has no name for {', '.join(unnamed)} under "
+                  f"'language_names' (services speak them, e.g. '{named[unnamed[0]]}': callers "
+                  "who speak another language hear which languages a service speaks)")
+
+
+def _keys(tree: Tree, report: Report, language: Language) -> None:
+    """The names of the keys callers are told to press ("press star")."""
+    for hotline in tree.hotlines.values():
+        for key in (hotline.keys.repeat, hotline.keys.back):
+            if language.code in hotline.languages and not key.isdigit() and \
+                    key not in language.key_names:
+                report.at(("languages", language.code, "keys"), f"language '{language.code}' "
+                          f"has no name for the key '{key}' under 'keys' (hotline "
+                          f"'{hotline.id}' tells callers to press it)")
 
 
 def _drafts(tree: Tree, report: Report, language: Language) -> None:
