@@ -98,8 +98,10 @@ def clock() -> Clock:
 
 
 def with_schema(url: str, schema: str) -> str:
-    """Return ``url`` with a search_path, so every table lives in ``schema``."""
-    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}) \
+    """Return ``url`` with a search_path, so every table lives in ``schema``; its connections
+    are named after the schema, so the test's end can find them."""
+    return make_url(url).update_query_dict({"options": f"-csearch_path={schema}",
+                                            "application_name": schema}) \
         .render_as_string(hide_password=False)
 
 
@@ -144,7 +146,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         yield with_schema(server, schema)
     finally:
-        admin(server, f"DROP SCHEMA {schema} CASCADE")
+        # an app the test made may still hold a connection (its fixture ends after this
+        # one): end them, or dropping the schema waits on their locks, or deadlocks
+        admin(server, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      f"WHERE application_name = '{schema}' AND pid <> pg_backend_pid()",
+              f"DROP SCHEMA {schema} CASCADE")
 
 
 @dataclass

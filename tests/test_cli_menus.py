@@ -15,6 +15,14 @@ import ivr
 from ivr.phonetree import loader
 
 REFUSED = "error(s): these menus would be refused; the hotline keeps serving the last good ones."
+# What menus check lists of the fixture's languages, after its OK line: their files say no status.
+FIXTURE_LANGUAGES = (
+    "Languages:\n"
+    "  en English: status not stated; Polly.Joanna (en-US), no recordings\n"
+    "  ja 日本語: status not stated; Polly.Mizuki (ja-JP), no recordings\n"
+    "  tl Tagalog: status not stated; Google.fil-PH-Standard-A (fil-PH), no recordings\n"
+    "Reviewed: none. Drafts, not reviewed: none. Source text: none. "
+    "Status not stated: en, ja, tl.\n")
 
 
 @pytest.fixture
@@ -56,7 +64,7 @@ def test_menus_without_problems_pass(make_app) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"OK: 1 hotline(s), {len(tree.languages)} language(s), "
                              f"{len(tree.menus)} menu(s), {len(tree.services)} service(s), "
-                             "0 warning(s).\n")
+                             "0 warning(s).\n" + FIXTURE_LANGUAGES)
     assert result.stderr == ""
 
 
@@ -102,7 +110,7 @@ def test_warnings_are_printed_and_exit_0(make_app, fixture_copy: tuple[Path, Pat
                              "'menu.main'?)\n")
     assert result.stdout == (f"OK: 1 hotline(s), {len(tree.languages)} language(s), "
                              f"{len(tree.menus)} menu(s), {len(tree.services)} service(s), "
-                             "1 warning(s).\n")
+                             "1 warning(s).\n" + FIXTURE_LANGUAGES)
 
 
 def test_the_dir_option_overrides_the_setting(make_app, tmp_path: Path) -> None:

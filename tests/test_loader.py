@@ -33,7 +33,9 @@ def language(code: str, name: str, say: str) -> str:
     return (f"languages:\n  {code}:\n    name: {name}\n{say}"
             "    weekdays: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]\n"
             "    months: [Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec]\n"
-            "    phrases:\n" + phrases(code))
+            "    phrases:\n" + phrases(code) +
+            '    keys: {"*": star, "#": hash}\n    periods: {"0": am, "12": pm}\n'
+            "    language_names: {en: English, ja: Japanese}\n")
 
 
 HOTLINE = """\
@@ -429,8 +431,8 @@ MESSAGE_CASES = [
     ("a voice of another language", "languages/ja.yaml", "voice: Polly.Mizuki",
      "voice: Polly.Joanna",
      ["menus/languages/ja.yaml:6: error: language 'ja', say: the voice 'Polly.Joanna' does "
-      "not speak 'ja-JP' (Polly voices for it: Polly.Mizuki, Polly.Takumi, Polly.Kazuha, "
-      "Polly.Tomoko)"]),
+      "not speak 'ja-JP' (Polly voices for it: Polly.Mizuki, Polly.Takumi, "
+      "Polly.Kazuha-Neural, Polly.Tomoko-Neural)"]),
     ("a voice Twilio does not have", "languages/en.yaml", "voice: Polly.Joanna", "voice: alice",
      ["menus/languages/en.yaml:6: error: language 'en', say: 'alice' is not a Twilio voice: "
       "use an Amazon Polly voice (Polly.Name) or a Google voice (Google.en-US-Standard-A)"]),

@@ -176,7 +176,8 @@ VERBS = {Goes.LANGUAGES: ("plays", "played", "playing"), Goes.MENU: ("plays", "p
          Goes.DIAL: ("dials", "dialled", "dialling"), Goes.TELL: ("tells", "told", "telling"),
          Goes.CLOSED: ("says", "said", "saying"), Goes.OFFER: ("says", "said", "saying"),
          Goes.GOODBYE: ("says", "said", "saying"), Goes.BACK: ("goes", "went", "going")}
-FAILED = {"busy": "is busy", "no_answer": "did not answer", "failed": "could not be reached"}
+FAILED = {"busy": "is busy", "no_answer": "did not answer", "failed": "could not be reached",
+          "language": "does not speak the caller's language"}
 
 
 class _Names:
@@ -245,7 +246,8 @@ class _Names:
     def offers(self, end: End) -> str:
         if not end.offered:
             return "nothing else"
-        return ", ".join(f"{n}: {'its number' if s == 'number' else self.service(s)}"
+        said = {"number": "its number", "anyway": "it anyway"}
+        return ", ".join(f"{n}: {said.get(s) or self.service(s)}"
                          for n, s in enumerate(end.offered, start=1))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from ivr.call import spoken
 from ivr.call.events import EndReason, Event
 from ivr.call.events import Kind as E
 from ivr.call.steps import Dial, Kind, Place, Step, Talk, gather_at, talk_for, where
@@ -44,15 +45,19 @@ def connect(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
     if not status.open:
         why = "unknown" if status.why is Why.UNKNOWN else "closed"
         shut = Place(Kind.OFFER, hotline.id, place.lang, service.id, place.origin, why,
-                     alternatives(tree, service, now, status.why is Why.UNKNOWN))
+                     alternatives(tree, service, now, status.why is Why.UNKNOWN, place.lang))
         closed = Event.of(E.CLOSED, service=service.id, reason=status.why.value,
                           next_open=status.next_open.isoformat() if status.next_open else None,
                           cause=status.cause.key if status.cause and status.cause.key else None)
         step = offer(tree, hotline, shut, now, status=status)
         return dataclasses.replace(step, events=(closed, *step.events))
+    languages = spoken.offer(tree, hotline, place, service, lambda s: _can_connect(s, now))
+    if languages is not None:  # another open service speaks the caller's language: ask first
+        return languages
     action = Place(Kind.DIALLED, hotline.id, place.lang, service.id, place.origin)
     caller_id = service.caller_id or hotline.caller_id
-    return Step((talk.say("connecting", service=talk.service(service.id)),),
+    return Step((*spoken.notice(talk, service, place),
+                 talk.say("connecting", service=talk.service(service.id))),
                 dial=Dial(service.dial, caller_id, service.ring_seconds, action),
                 events=(Event.of(E.DIAL_STARTED, service=service.id, number=service.dial),))
 
@@ -69,18 +74,21 @@ def dialled(tree: Tree, hotline: Hotline, place: Place, dial_status: str,
             E.CALL_ENDED, where=where(place), reason=EndReason.DIALLED.value)))
     service = tree.services[place.target]
     unavailable = Place(Kind.OFFER, hotline.id, place.lang, service.id, place.origin, outcome,
-                        alternatives(tree, service, now))
+                        alternatives(tree, service, now, lang=place.lang))
     step = offer(tree, hotline, unavailable, now)
     return dataclasses.replace(step, events=(result, *step.events))
 
 
-def alternatives(tree: Tree, service: Service, now: datetime,
-                 unknown: bool = False) -> tuple[str, ...]:
-    """The services to offer instead, open now; with an unknown status, the 24 h lines first."""
+def alternatives(tree: Tree, service: Service, now: datetime, unknown: bool = False,
+                 lang: str | None = None) -> tuple[str, ...]:
+    """The services to offer instead, open now; with an unknown status, the 24 h lines first;
+    else those that speak the caller's language (``lang``) first."""
     candidates = list(service.alternatives)
     if unknown:
         always = [s.id for s in tree.services.values() if s.schedule.weekly.always]
         candidates = always + [c for c in candidates if c not in always]
+    else:
+        candidates = spoken.preferred(tree, candidates, lang)
     offered = [c for c in candidates if c != service.id and _can_connect(tree.services[c], now)]
     return tuple(offered[:MAX_ALTERNATIVES])
 
@@ -92,6 +100,8 @@ def _can_connect(service: Service, now: datetime) -> bool:
 def offer(tree: Tree, hotline: Hotline, place: Place, now: datetime,
           notice: tuple[Utterance, ...] = (), status: Status | None = None) -> Step:
     """Why the service cannot be reached, the 110 advice, and what the caller can do now."""
+    if place.why == spoken.WHY:
+        return spoken.step(tree, hotline, place, notice)
     service = tree.services[place.target]
     talk = talk_for(tree, hotline, place.lang)
     if place.why in ("closed", "unknown"):
@@ -112,6 +122,13 @@ def offer(tree: Tree, hotline: Hotline, place: Place, now: datetime,
 def choose_offer(tree: Tree, hotline: Hotline, place: Place, digit: str,
                  now: datetime) -> Step | None:
     """A key pressed in an offer: another service, or the number read out."""
+    if place.why == spoken.WHY:
+        target = spoken.chosen(place, digit)
+        if target is None:
+            return None
+        step = connect(tree, hotline, target, now)
+        chosen = Event.of(E.SERVICE_CHOSEN, service=target.target, menu=where(place))
+        return dataclasses.replace(step, events=(chosen, *step.events))
     if not digit.isdigit() or digit == "0":
         return None
     choice = int(digit)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from ivr.call import connect
+from ivr.call import choice, connect
 from ivr.call.events import EndReason, Event
 from ivr.call.events import Kind as E
 from ivr.call.steps import Dial, Gather, Kind, Place, Step, Talk, gather_at, talk_for, where
@@ -27,7 +27,7 @@ __all__ = ["Dial", "Gather", "Kind", "Place", "Step", "Talk", "arrive", "back", 
 def start(tree: Tree, dialled: str | None) -> Step:
     """The first step of a call to ``dialled``: greeting, 110 advice, language choice."""
     hotline = tree.hotline_for(dialled)
-    place = Place(Kind.LANGUAGE, hotline.id, target="language")
+    place = choice.place(hotline)
     if len(hotline.languages) == 1:
         talk = talk_for(tree, hotline, hotline.languages[0])
         step = enter_menu(tree, hotline, talk.language.code, hotline.start, ())
@@ -86,7 +86,7 @@ def _press(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime
 
 def _choose(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetime) -> Step | None:
     if place.kind is Kind.LANGUAGE:
-        return _choose_language(tree, hotline, digit)
+        return _choose_language(tree, hotline, place, digit)
     if place.kind is Kind.MENU:
         option = tree.menus[place.target].options.get(digit)
         return None if option is None else _option(tree, hotline, place, option, now)
@@ -95,12 +95,16 @@ def _choose(tree: Tree, hotline: Hotline, place: Place, digit: str, now: datetim
     return None  # TELL has only the repeat and back keys
 
 
-def _choose_language(tree: Tree, hotline: Hotline, digit: str) -> Step | None:
-    if not digit.isdigit() or not 1 <= int(digit) <= len(hotline.languages):
+def _choose_language(tree: Tree, hotline: Hotline, place: Place, digit: str) -> Step | None:
+    code = choice.chosen(hotline, place, digit)
+    if code is None:
         return None
-    code = hotline.languages[int(digit) - 1]
-    step = enter_menu(tree, hotline, code, hotline.start, ())
-    return _prefixed(step, (), (Event.of(E.LANGUAGE_CHOSEN, language=code),))
+    if code == choice.MORE:
+        return _prefixed(language_menu(tree, hotline, choice.place(hotline, choice.MORE)), (),
+                         (Event.of(E.MENU_ENTERED, menu="language-more"),))
+    greeting, advice = choice.greeting(tree, hotline, code)
+    step = enter_menu(tree, hotline, code, hotline.start, greeting)
+    return _prefixed(step, (), (Event.of(E.LANGUAGE_CHOSEN, language=code), *advice))
 
 
 def _option(tree: Tree, hotline: Hotline, place: Place, option, now: datetime) -> Step:
@@ -108,7 +112,7 @@ def _option(tree: Tree, hotline: Hotline, place: Place, option, now: datetime) -
     if option.action is Action.MENU:
         return enter_menu(tree, hotline, lang, option.target, ())
     if option.action is Action.LANGUAGE:
-        return language_menu(tree, hotline, Place(Kind.LANGUAGE, hotline.id, target="language"))
+        return language_menu(tree, hotline, choice.place(hotline))
     if option.action is Action.GOODBYE:
         return goodbye(tree, hotline, lang, where(place), EndReason.GOODBYE)
     chosen = Event.of(E.SERVICE_CHOSEN, service=option.target, menu=menu_id)
@@ -121,13 +125,13 @@ def _option(tree: Tree, hotline: Hotline, place: Place, option, now: datetime) -
 
 def back(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
     """Where the back key leads: the parent menu, the origin menu, or the language choice."""
-    if place.kind is Kind.LANGUAGE:
-        return language_menu(tree, hotline, place.fresh())
+    if place.kind is Kind.LANGUAGE:  # from the second list to the first; the first repeats
+        return language_menu(tree, hotline, choice.place(hotline))
     if place.kind is Kind.MENU:
         parent = tree.menus[place.target].back
         if parent is None:
             if len(hotline.languages) > 1:
-                lang_place = Place(Kind.LANGUAGE, hotline.id, target="language")
+                lang_place = choice.place(hotline)
                 return _prefixed(language_menu(tree, hotline, lang_place), (),
                                  (Event.of(E.MENU_ENTERED, menu="language"),))
             return arrive(tree, hotline, place.fresh(), now)
@@ -141,8 +145,8 @@ def _silence(tree: Tree, hotline: Hotline, place: Place, now: datetime) -> Step:
     hotline's ``silence_retries``-th, the 110 advice and goodbye."""
     heard = (Event.of(E.SILENCE, menu=where(place), attempt=place.silence),)
     if place.silence >= hotline.input.silence_retries:
-        return _prefixed(goodbye(tree, hotline, place.lang, where(place), EndReason.NO_INPUT),
-                         (), heard)
+        return _prefixed(goodbye(tree, hotline, place.lang, where(place), EndReason.NO_INPUT,
+                                 place), (), heard)
     notice = () if place.kind is Kind.LANGUAGE else (
         talk_for(tree, hotline, place.lang).say("no_input"),)
     return _prefixed(arrive(tree, hotline, place, now, notice), (), heard)
@@ -155,16 +159,17 @@ def _invalid(tree: Tree, hotline: Hotline, place: Place, digit: str, now: dateti
     wrong = (Event.of(E.INVALID_KEY, menu=where(place), digit=digit[:8], attempt=attempt),)
     if attempt >= hotline.input.invalid_retries:
         return _prefixed(goodbye(tree, hotline, place.lang, where(place),
-                                 EndReason.TOO_MANY_INVALID), (), wrong)
+                                 EndReason.TOO_MANY_INVALID, place), (), wrong)
     retry = dataclasses.replace(place, silence=0, invalid=attempt)
-    codes = hotline.languages if place.kind is Kind.LANGUAGE else (place.lang,)
+    codes = choice.speakers(hotline, place) if place.kind is Kind.LANGUAGE else (place.lang,)
     notice = tuple(talk_for(tree, hotline, code).say("invalid") for code in codes)
     return _prefixed(arrive(tree, hotline, retry, now, notice), (), wrong)
 
 
-def goodbye(tree: Tree, hotline: Hotline, lang: str | None, at: str, reason: EndReason) -> Step:
+def goodbye(tree: Tree, hotline: Hotline, lang: str | None, at: str, reason: EndReason,
+            place: Place | None = None) -> Step:
     """End the call kindly: the 110 advice and a goodbye, in the caller's language(s)."""
-    codes = (lang,) if lang else hotline.languages
+    codes = (lang,) if lang else choice.speakers(hotline, place)
     words = tuple(u for code in codes for u in (talk_for(tree, hotline, code).say("emergency"),
                                                  talk_for(tree, hotline, code).say("goodbye")))
     return Step(words, hangup=True, events=(Event.of(E.EMERGENCY_ADVICE, where="goodbye"),
@@ -173,15 +178,9 @@ def goodbye(tree: Tree, hotline: Hotline, lang: str | None, at: str, reason: End
 
 def language_menu(tree: Tree, hotline: Hotline, place: Place,
                   notice: tuple[Utterance, ...] = (), welcome: bool = False) -> Step:
-    """Each language offers itself in its own words; on the first time, after a greeting
-    and the 110 advice in that language, so every caller hears both in theirs."""
-    lines: list[Utterance] = []
-    for n, code in enumerate(hotline.languages, start=1):
-        talk = talk_for(tree, hotline, code)
-        if welcome:
-            lines += [talk.say("greeting"), talk.say("emergency")]
-        lines.append(talk.say("language_option", "language_option", key=talk.key(str(n))))
-    return Step(notice + tuple(lines), gather=gather_at(hotline, place))
+    """Each language offers itself in its own words (see ``choice``); on the first time,
+    after the greeting and the 110 advice."""
+    return choice.menu(tree, hotline, place, notice, welcome)
 
 
 def enter_menu(tree: Tree, hotline: Hotline, lang: str, menu_id: str,
@@ -213,9 +212,10 @@ def _prefixed(step: Step, speech_first: tuple[Utterance, ...],
 def _sane(tree: Tree, place: Place) -> Place:
     """Mend a place that does not fit the tree (stale or tampered URL) into a sane one."""
     hotline = tree.hotlines.get(place.hotline) or tree.default_hotline
-    choose = Place(Kind.LANGUAGE, hotline.id, target="language")
+    choose = choice.place(hotline)
     if place.kind is Kind.LANGUAGE:
-        return dataclasses.replace(place, hotline=hotline.id, target="language")
+        return dataclasses.replace(place, hotline=hotline.id,
+                                   target=choice.place(hotline, place.target or "").target)
     if place.lang not in hotline.languages:
         return choose
     if place.kind is Kind.MENU:

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 import phonenumbers
 
-from ivr.call import connect, engine
+from ivr.call import connect, engine, spoken
 from ivr.call.events import Kind as E
 from ivr.call.steps import Kind, Place, Step
 from ivr.phonetree import hours
@@ -200,6 +200,8 @@ class _Walker:
         service = self.tree.services[place.target]
         if place.kind is Kind.TELL:
             return End(Goes.TELL, service.id, service.number)
+        if place.why == spoken.WHY:  # it does not speak the caller's language
+            return End(Goes.OFFER, service.id, why=place.why, offered=(*place.alts, "anyway"))
         offered = place.alts + (("number",) if service.number else ())
         if place.why not in ("closed", "unknown"):
             return End(Goes.OFFER, service.id, why=place.why, offered=offered)

@@ -26,7 +26,7 @@ from ivr.menustore.schema import menu_versions
 from ivr.menustore.schema import notices as notice_table
 from ivr.menustore.schema import recordings as audio
 from ivr.phonetree import loader
-from ivr.phonetree.bundle import Bundle, scan_recordings
+from ivr.phonetree.bundle import Bundle, scan_placeholders, scan_recordings
 from ivr.phonetree.report import LoadError
 from ivr.phonetree.tree import frozen_map
 
@@ -66,22 +66,25 @@ class StoreSource:
                 files = version.bundle() if version else here
             else:
                 files = here
-            return self._with_state(connection, files, here.recordings)
+            return self._with_state(connection, files, here.recordings, here.placeholders)
 
     def bundle_of(self, connection: sa.Connection, files: Mapping[str, str],
                   root: str) -> Bundle:
         """Other files (a draft, an older version) as calls would hear them now: with the
         recordings and the notices in force, for checking, comparing and trying them."""
-        return self._with_state(connection, Bundle(root, frozen_map(dict(files))),
-                                scan_recordings(self.folder.audio_dir))
+        local = scan_recordings(self.folder.audio_dir)
+        return self._with_state(connection, Bundle(root, frozen_map(dict(files))), local,
+                                scan_placeholders(self.folder.audio_dir, local))
 
     def _with_state(self, connection: sa.Connection, files: Bundle,
-                    local: Mapping[tuple[str, str], str]) -> Bundle:
-        """``files`` with the recordings (the database's before the folder's) and notices."""
+                    local: Mapping[tuple[str, str], str],
+                    placeholders: frozenset[tuple[str, str]]) -> Bundle:
+        """``files`` with the recordings (the database's before the folder's) and notices;
+        a recording uploaded by staff replaces the folder's, placeholder or not."""
         stored = recordings.names(connection)
         in_force = tuple(notices.in_force(connection, self.clock()))
         return Bundle(files.root, files.files, frozen_map({**local, **stored}),
-                      files.unreadable, in_force)
+                      files.unreadable, in_force, placeholders - set(stored))
 
     def _seed(self, connection: sa.Connection, folder: Bundle) -> versions.Version | None:
         """Publish the menus folder as version 1, if it loads; None when it does not."""

@@ -21,6 +21,10 @@ from ivr.phonetree.notices import Notice
 from ivr.phonetree.tree import frozen_map
 
 AUDIO_TYPES = (".wav", ".mp3")  # wav first: it plays without transcoding delay
+# In a language's recordings folder: the files a speech synthesiser made to stand in until a
+# person records them, one "<sha256>  <file>" line each (``sha256sum`` checks them). A file
+# replaced since (another hash) is no longer a placeholder.
+PLACEHOLDERS = "placeholders.sha256"
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class Bundle:
     recordings: Mapping[tuple[str, str], str] = field(default_factory=frozen_map)
     unreadable: Mapping[str, str] = field(default_factory=frozen_map)
     notices: tuple[Notice, ...] = ()
+    placeholders: frozenset[tuple[str, str]] = frozenset()  # (language, recording name)
 
     def name(self, path: str) -> str:
         """A file as staff know it: 'menus/services.yaml'."""
@@ -50,11 +55,14 @@ class Bundle:
 
     def to_data(self) -> dict[str, Any]:
         """The bundle as JSON-ready data (for snapshots and stored versions)."""
-        return {"root": self.root, "files": dict(self.files),
+        data = {"root": self.root, "files": dict(self.files),
                 "recordings": sorted([lang, key, file]
                                      for (lang, key), file in self.recordings.items()),
                 "unreadable": dict(self.unreadable),
                 "notices": [notice.to_data() for notice in self.notices]}
+        if self.placeholders:  # absent otherwise: versions of bundles without any stay as they were
+            data["placeholders"] = sorted([lang, key] for lang, key in self.placeholders)
+        return data
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Bundle:
@@ -63,13 +71,15 @@ class Bundle:
         recordings = {(str(lang), str(key)): str(file) for lang, key, file in data["recordings"]}
         unreadable = {str(k): str(v) for k, v in data.get("unreadable", {}).items()}
         notices = tuple(Notice.from_data(n) for n in data.get("notices", ()))
+        placeholders = frozenset((str(lang), str(key))
+                                 for lang, key in data.get("placeholders", ()))
         return cls(str(data["root"]), frozen_map(files), frozen_map(recordings),
-                   frozen_map(unreadable), notices)
+                   frozen_map(unreadable), notices, placeholders)
 
     def with_files(self, files: Mapping[str, str]) -> Bundle:
         """The same recordings and notices with other files (a draft, an older version)."""
         return Bundle(self.root, frozen_map(dict(files)), self.recordings, frozen_map(),
-                      self.notices)
+                      self.notices, self.placeholders)
 
 
 def read_folder(menus_dir: str, audio_dir: str) -> Bundle:
@@ -86,8 +96,9 @@ def read_folder(menus_dir: str, audio_dir: str) -> Bundle:
         except OSError as exc:  # removed while being read, or not readable by the app
             unreadable[rel] = f"the file cannot be read ({exc.strerror or exc})"
     root = os.path.basename(os.path.normpath(menus_dir))
-    return Bundle(root, frozen_map(files), frozen_map(scan_recordings(audio_dir)),
-                  frozen_map(unreadable))
+    recordings = scan_recordings(audio_dir)
+    return Bundle(root, frozen_map(files), frozen_map(recordings), frozen_map(unreadable),
+                  placeholders=scan_placeholders(audio_dir, recordings))
 
 
 def yaml_files(menus_dir: str) -> list[str]:
@@ -114,6 +125,41 @@ def scan_recordings(audio_dir: str) -> dict[tuple[str, str], str]:
             if ext.lower() in AUDIO_TYPES and (lang, key) not in found:
                 found[(lang, key)] = f"{lang}/{file}"
     return found
+
+
+def scan_placeholders(audio_dir: str, recordings: Mapping[tuple[str, str], str]
+                      ) -> frozenset[tuple[str, str]]:
+    """The recordings of ``recordings`` that their language's placeholder list names, unchanged."""
+    lists = {lang: _placeholder_list(audio_dir, lang) for lang, _ in recordings}
+    found = set()
+    for (lang, key), file in recordings.items():
+        name = file.split("/", 1)[1]
+        listed = lists[lang]
+        if name in listed and listed[name] == _sha256(os.path.join(audio_dir, lang, name)):
+            found.add((lang, key))
+    return frozenset(found)
+
+
+def _placeholder_list(audio_dir: str, lang: str) -> dict[str, str]:
+    """File name -> SHA-256 from ``audio/<lang>/placeholders.sha256`` (empty without one)."""
+    listed: dict[str, str] = {}
+    try:
+        with open(os.path.join(audio_dir, lang, PLACEHOLDERS), encoding="utf-8") as handle:
+            for line in handle:
+                digest, _, name = line.strip().partition("  ")
+                if digest and not digest.startswith("#") and name:
+                    listed[name.lstrip("*")] = digest.lower()
+    except OSError:
+        pass
+    return listed
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def fingerprint(menus_dir: str, audio_dir: str) -> str:

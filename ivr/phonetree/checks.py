@@ -10,22 +10,24 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 
-from ivr.phonetree import recordings
+from ivr.phonetree import recordings, translations
 from ivr.phonetree.report import Report, did_you_mean
 from ivr.phonetree.tree import Action, Menu, Tree, frozen_map
 
-MAX_LANGUAGES = 9  # the language choice uses keys 1-9
+MAX_LANGUAGES = 17  # the language choice: keys 1-8, and 1-9 behind its key 9
 
 
-def check(tree: Tree, report: Report) -> Tree:
-    """Report every cross-reference problem; return the tree with 'back' resolved."""
+def check(tree: Tree, report: Report, require_recordings: bool = True) -> Tree:
+    """Report every cross-reference problem; return the tree with 'back' resolved (without
+    ``require_recordings``, a language without a voice may lack some: to make them)."""
     spoken = _spoken_languages(tree, report)
     _check_hotlines(tree, report)
     _check_services(tree, report, spoken)
     _check_menus(tree, report, spoken)
+    translations.check(tree, report, spoken)
     tree = dataclasses.replace(tree, menus=frozen_map(_resolve_back(tree, report)))
     if not report.errors:
-        recordings.check(tree, report, spoken)
+        recordings.check(tree, report, spoken if require_recordings else [])
     return tree
 
 

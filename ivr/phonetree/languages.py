@@ -11,27 +11,93 @@ from typing import Any
 
 from ivr.phonetree import fields, speech, voices
 from ivr.phonetree.report import Invalid, Section, did_you_mean
-from ivr.phonetree.tree import Language, Voice, frozen_map
-from ivr.phonetree.yamlsource import LocatedList
+from ivr.phonetree.tree import Language, Status, Voice, frozen_map
+from ivr.phonetree.yamlsource import LocatedList, LocatedMap
+
+KNOWN = ("name", "status", "say", "phrases", "weekdays", "months", "keys", "digits", "periods",
+         "language_names")
+STATES = ("source", "machine draft", "draft", "reviewed")
 
 
 def build(code: str, s: Section, built: dict) -> Language | None:
     """A language of the menus: its voice, its phrases, the words for days and months."""
-    voice = _voice(s)
+    voice, status = _voice(s), _status(s)
     phrases = _phrases(s)
     weekdays = s.take("weekdays", _names(7, "weekdays, Monday first"))
     months = s.take("months", _names(12, "months, January first"))
     key_names = s.take("keys", fields.texts, {})
-    digits = s.child("digits")
-    separators = (", ", ". ")
-    if digits is not None:
-        separators = (digits.take("separator", str, ", "), digits.take("group", str, ". "))
-        digits.done(("separator", "group"))
+    digits = _digits(s.child("digits"))
+    periods = s.take("periods", _periods, ())
+    names = s.take("language_names", fields.texts, {})
     name = s.take("name", fields.text)
-    if None in (voice, phrases, weekdays, months, name):
+    if phrases is not None and periods is not None and not _periods_ok(s, phrases, periods):
+        return None
+    if None in (voice, status, phrases, weekdays, months, name, key_names, digits, periods):
         return None
     return Language(code, name, voice, frozen_map(phrases), weekdays, months,
-                    frozen_map(key_names or {}), *separators)
+                    frozen_map(key_names), digits[0], digits[1], digits[2], periods,
+                    frozen_map(names or {}), status)
+
+
+def _status(s: Section) -> Status | None:
+    """The translation status: machine draft, draft, reviewed (by a role, on a date) or source."""
+    status = s.child("status")
+    if status is None:
+        return None if s.has("status") else Status()
+    state = status.take("state", _state)
+    by, on = status.take("by", fields.text, None), status.take("on", fields.calendar_date, None)
+    note = status.take("note", fields.text, None)
+    status.done(("state", "by", "on", "note"))
+    if state == "reviewed" and (by is None or on is None):
+        status.error(None, "a reviewed translation says who reviewed it ('by': a role, such "
+                     "as 'certified Vietnamese translator', never a private person's name) "
+                     "and when ('on': the date)")
+        return None
+    return None if state is None else Status(state, by, on, note)
+
+
+def _state(raw: Any) -> str:
+    value = " ".join(fields.text(raw).lower().split())
+    if value not in STATES:
+        raise Invalid(f"'{value}' is not a translation status: write one of "
+                      f"{', '.join(STATES)}{did_you_mean(value, STATES)}")
+    return value
+
+
+def _digits(digits: Section | None) -> tuple[str, str, tuple[str, ...]] | None:
+    """The digits of a phone number: their names, and what goes between digits and groups."""
+    if digits is None:
+        return ", ", ". ", ()
+    value = (digits.take("separator", str, ", "), digits.take("group", str, ". "),
+             digits.take("names", _names(10, "digits as said in a phone number, 0 first"), ()))
+    digits.done(("separator", "group", "names"))
+    return None if None in value else value
+
+
+def _periods(raw: Any) -> tuple[tuple[int, str], ...]:
+    """Parts of the day by the hour they start: {"0": "at night", "5": "in the morning"}."""
+    if not isinstance(raw, LocatedMap):
+        raise Invalid("must give the words for each part of the day by the hour it starts, "
+                      "e.g. 12: in the afternoon")
+    periods = []
+    for hour, words in raw.items():
+        if not hour.isdigit() or int(hour) > 23:
+            raise Invalid(f"'{hour}' is not an hour from 0 to 23", raw.lines[hour])
+        periods.append((int(hour), fields.text(words)))
+    if not periods or min(periods)[0] != 0:
+        raise Invalid("must start at hour 0 (midnight)")
+    return tuple(sorted(periods))
+
+
+def _periods_ok(s: Section, phrases: dict[str, str], periods: tuple) -> bool:
+    """A language whose times say the part of the day ({period}) has the words for it."""
+    for phrase in ("time", "time_on_the_hour"):
+        if phrase in phrases and "period" in speech.template_slots(phrases[phrase]) \
+                and not periods:
+            s.error("phrases", f"phrase '{phrase}' uses {{period}}: give the words for each "
+                    "part of the day under 'periods:'")
+            return False
+    return True
 
 
 def _voice(s: Section) -> Voice | None:
@@ -53,6 +119,8 @@ def _voice(s: Section) -> Voice | None:
     if problem:
         say.error("voice" if voice and language in voices.languages() else "language", problem)
         return None
+    if voices.doubt(voice):
+        say.warning("voice", voices.doubt(voice))
     return Voice(language, voice, rate)
 
 

@@ -78,13 +78,16 @@ def _definitions(name: str, data: LocatedMap, report: Report) -> Iterable[Defini
             yield Definition(section, entry_id, name, node, entries.lines[entry_id])
 
 
-def load_bundle(bundle: Bundle) -> Result:
-    """Load and check the tree of ``bundle``; raise LoadError listing every error found."""
+def load_bundle(bundle: Bundle, require_recordings: bool = True) -> Result:
+    """Load and check the tree of ``bundle``; raise LoadError listing every error found
+    (without ``require_recordings``, recordings a language without a voice lacks are not)."""
     report = Report()
     definitions = read_definitions(bundle, report)
-    tree = schema.build(definitions, report, dict(bundle.recordings), bundle.version)
+    tree = schema.build(definitions, report, dict(bundle.recordings), bundle.version,
+                        bundle.placeholders)
     if tree is not None and not report.errors:
-        tree = notices.apply(checks.check(tree, report), bundle.notices, report)
+        tree = notices.apply(checks.check(tree, report, require_recordings),
+                             bundle.notices, report)
     problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))
     errors = [p for p in problems if p.level == "error"]
     if errors or tree is None:
@@ -92,6 +95,6 @@ def load_bundle(bundle: Bundle) -> Result:
     return Result(tree, tuple(p for p in problems if p.level == "warning"), bundle)
 
 
-def load(menus_dir: str, audio_dir: str) -> Result:
+def load(menus_dir: str, audio_dir: str, require_recordings: bool = True) -> Result:
     """Load and check the tree of the menus folder and the recordings folder."""
-    return load_bundle(read_folder(menus_dir, audio_dir))
+    return load_bundle(read_folder(menus_dir, audio_dir), require_recordings)

@@ -29,7 +29,7 @@ ORDER = ("languages", "calendars", "services", "menus", "hotlines")  # each uses
 
 
 def build(definitions: list[Definition], report: Report, recordings: dict[tuple[str, str], str],
-          version: str) -> Tree | None:
+          version: str, placeholders: frozenset[tuple[str, str]] = frozenset()) -> Tree | None:
     """Build every definition; None when the files hold no hotline at all."""
     built: dict[str, dict[str, Any]] = {name: {} for name in ORDER}
     for definition in sorted(definitions, key=lambda d: ORDER.index(d.section)):
@@ -49,7 +49,7 @@ def build(definitions: list[Definition], report: Report, recordings: dict[tuple[
         return None
     return Tree(frozen_map(built["hotlines"]), frozen_map(built["languages"]),
                 frozen_map(built["services"]), frozen_map(built["menus"]),
-                frozen_map(recordings), version)
+                frozen_map(recordings), version, placeholders)
 
 
 def _section(definition: Definition, report: Report) -> Section | None:
@@ -128,7 +128,8 @@ def _hotline(hid: str, s: Section, built: dict) -> Hotline | None:
         hid, s.take("name", fields.text), s.take("numbers", _numbers, ()),
         s.take("languages", fields.language_codes), s.take("start", fields.identifier),
         s.take("timezone", fields.timezone, "Asia/Tokyo"), _keys(keys), _input(entry),
-        s.take("caller_id", numbers.e164, None), s.take("default", fields.boolean, False))
+        s.take("caller_id", numbers.e164, None), s.take("default", fields.boolean, False),
+        s.take("welcome", fields.language_codes, None))
     if None in (hotline.name, hotline.languages, hotline.start, hotline.keys, hotline.input):
         return None
     return hotline
@@ -163,11 +164,11 @@ def _input(s: Section | None) -> Input | None:
 BUILDERS = {"languages": languages.build, "calendars": services.calendar,
             "services": services.service, "menus": _menu, "hotlines": _hotline}
 KNOWN = {
-    "languages": ("name", "say", "phrases", "weekdays", "months", "keys", "digits"),
+    "languages": languages.KNOWN,
     "calendars": ("national_holidays", "yearly", "closures"),
     "services": ("name", "dial", "number", "hours", "closed_on", "overrides", "alternatives",
                  "ring_seconds", "source", "languages", "caller_id", "timezone"),
     "menus": ("prompt", "options", "back"),
     "hotlines": ("name", "numbers", "languages", "start", "timezone", "keys", "input",
-                 "caller_id", "default"),
+                 "caller_id", "default", "welcome"),
 }

@@ -61,10 +61,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "days_range": ("first", "last"),
     "span": ("start", "end"),
     "and": (),
-    "time": ("hour", "minute"),
-    "time_on_the_hour": ("hour",),
+    "time": ("hour", "minute", "hour12", "period"),
+    "time_on_the_hour": ("hour", "hour12", "period"),
     "date": ("month", "day"),
+    # added with the eleven languages
+    "welcome": (),  # the short greeting and 110/119 advice that opens a call of many languages
+    "speaks": ("service", "languages"),  # "IOM Tokyo speaks English and Japanese."
+    "offer_language": ("service", "key"),  # an open service that speaks the caller's language
+    "connect_anyway": ("service", "key"),
+    "comma": (),  # between the items of a list, before the last one's "and"
 }
+TIME_SLOTS = ("hour", "minute", "hour12", "period")  # hour: 0-23; hour12: 1-12, with a period
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,12 @@ def weekday(language: Language, index: int) -> Part:
     return Part(language.weekdays[index], f"weekday.{DAY_KEYS[index]}")
 
 
+def digit(language: Language, char: str) -> Part:
+    """One digit as the language says it in a phone number ("zero", "幺", "meia")."""
+    words = language.digit_names[int(char)] if language.digit_names else char
+    return Part(words, f"digit.{char}")
+
+
 def digits(language: Language, number: str) -> tuple[Part, ...]:
     """A phone number key by key, groups apart, so it can be written down ("#9110" too)."""
     parts: list[Part] = []
@@ -152,17 +165,38 @@ def digits(language: Language, number: str) -> tuple[Part, ...]:
         for index, char in enumerate(group):
             if index:
                 parts.append(Part(language.digit_separator, None))
-            spoken = Part(char, f"digit.{char}") if char.isdigit() else key_name(language, char)
+            spoken = digit(language, char) if char.isdigit() else key_name(language, char)
             parts.append(spoken)
     return tuple(parts)
 
 
 def time_of_day(language: Language, minutes: int) -> Part:
-    """A time as the language writes it ("9:00", "9時"), recorded as time.HHMM."""
+    """A time as the language says it ("13時30分", "1:30 ng hapon"), recorded as time.HHMM."""
     hour, minute = divmod(minutes, 60)
     phrase = "time_on_the_hour" if minute == 0 else "time"
-    words = language.phrases[phrase].format(hour=hour, minute=f"{minute:02d}")
-    return Part(words, f"time.{hour:02d}{minute:02d}")
+    words = language.phrases[phrase].format(hour=hour, minute=f"{minute:02d}",
+                                            hour12=hour % 12 or 12, period=period(language, hour))
+    return Part(" ".join(words.split()), f"time.{hour:02d}{minute:02d}")
+
+
+def period(language: Language, hour: int) -> str:
+    """The words for the part of the day ``hour`` falls in ("in the afternoon", "下午")."""
+    words = ""
+    for first, name in language.periods:
+        if hour >= first:
+            words = name
+    return words
+
+
+def language_list(language: Language, codes: tuple[str, ...]) -> tuple[Part, ...]:
+    """Languages by their names in ``language``: "English, Chinese and Korean"."""
+    parts: list[Part] = []
+    for index, code in enumerate(codes):
+        if index:
+            last = index == len(codes) - 1
+            parts.extend(fill(language, "and" if last else "comma"))
+        parts.append(Part(language.language_names.get(code, code), f"language.{code}"))
+    return tuple(parts)
 
 
 def date_parts(language: Language, month: int, day: int) -> tuple[Part, ...]:

@@ -33,6 +33,25 @@ class Voice:
 
 
 @dataclass(frozen=True)
+class Status:
+    """Where a language's texts stand: the source text, a draft, or reviewed (by a role, when).
+
+    ``state`` is "source" (the texts the others are translated from), "machine
+    draft", "draft" (a person's, not reviewed) or "reviewed"; None when the
+    file does not say.
+    """
+
+    state: str | None = None
+    by: str | None = None  # who drafted or reviewed: a role, never a private person's name
+    on: date | None = None
+    note: str | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state in ("machine draft", "draft")
+
+
+@dataclass(frozen=True)
 class Language:
     """A language of the hotline: its code, its spoken name and its phrases."""
 
@@ -45,6 +64,10 @@ class Language:
     key_names: Mapping[str, str]  # "*" -> "star" ...
     digit_separator: str = ", "
     group_separator: str = ". "
+    digit_names: tuple[str, ...] = ()  # 0-9 as said in a phone number ("zero", "幺"...)
+    periods: tuple[tuple[int, str], ...] = ()  # (first hour, words) for {period} in times
+    language_names: Mapping[str, str] = field(default_factory=frozen_map)  # code -> its name
+    status: Status = field(default_factory=Status)
 
 
 class Action(StrEnum):
@@ -140,6 +163,20 @@ class Hotline:
     input: Input
     caller_id: str | None
     default: bool
+    # The languages whose short welcome (greeting and 110/119 advice) opens the call,
+    # before the language choice; None: every language greets and advises in turn.
+    welcome: tuple[str, ...] | None = None
+
+    @property
+    def first_keys(self) -> tuple[str, ...]:
+        """The languages chosen by keys 1-9 at once; with more than 9, the first 8 (key 9
+        leads to the others: ``more_keys``)."""
+        return self.languages if len(self.languages) <= 9 else self.languages[:8]
+
+    @property
+    def more_keys(self) -> tuple[str, ...]:
+        """The languages behind key 9 of the language choice, in a second, short list."""
+        return self.languages[len(self.first_keys):]
 
 
 @dataclass(frozen=True)
@@ -152,6 +189,9 @@ class Tree:
     menus: Mapping[str, Menu]
     recordings: Mapping[tuple[str, str], str] = field(default_factory=frozen_map)  # -> file
     version: str = ""
+    # Recordings made by a speech synthesiser to stand in until a person records them:
+    # never reviewed, reported by menus check and the staff pages.
+    placeholders: frozenset[tuple[str, str]] = frozenset()
 
     def hotline_for(self, dialled: str | None) -> Hotline:
         """The hotline that answers ``dialled`` (the call's To), else the default one."""

@@ -1,7 +1,7 @@
 """The staff web app at /staff: who the hotline served, where callers got stuck, closed doors.
 
-Blueprints by audience: ``auth`` (anyone: log in, log out), ``dashboard``
-and ``calls`` (viewers and admins), ``admin`` (admins: accounts, CSV
+Blueprints by audience: ``auth`` (anyone: log in, log out), ``dashboard``,
+``calls`` and ``languages`` (viewers and admins), ``admin`` (admins: accounts, CSV
 export); ``layout`` is the shell they share (templates, static files,
 security headers). Accounts are made with the ``staff`` CLI group. Server-
 rendered HTML with charts drawn as SVG on the server: no JavaScript, no CDN.
@@ -31,6 +31,7 @@ from ivr.staff import (
     editor_draft,
     editor_forms,
     editor_publish,
+    languages,
     layout,
     notices,
     pathdiff,
@@ -53,7 +54,7 @@ def init_app(app: Flask) -> None:
     )
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
-    for blueprint in (dashboard.bp, calls.bp, admin.bp, editor.bp, editor_draft.bp,
+    for blueprint in (dashboard.bp, calls.bp, languages.bp, admin.bp, editor.bp, editor_draft.bp,
                       editor_publish.bp, editor_forms.bp, pathdiff.bp, trycall.bp, diagram.bp,
                       notices.bp, audit.bp):
         app.register_blueprint(blueprint)

@@ -4,20 +4,24 @@ Nobody needs a phone to try a change: the simulator posts to the same
 webhooks Twilio would (signed, when the app has a token), at a chosen Japan
 time, pressing the given keys, and answers each ``<Dial>`` with a chosen
 outcome. The transcript says what is heard (text and language, or the
-recording) and where the call goes.
+recording and, for a language without a voice, the words it says) and where
+the call goes.
 """
 
 from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urljoin
 
 from flask import Flask
 from twilio.request_validator import RequestValidator
+
+from ivr.live import menus
+from ivr.phonetree import recordings
 
 Transport = Callable[[str, dict[str, str]], tuple[int, bytes]]  # POST url+form -> status, body
 
@@ -59,11 +63,28 @@ def run(app: Flask, call: Call) -> list[str]:
                                base_url=BASE.rstrip("/"))
         return response.status_code, response.data
 
-    return play(post, call, BASE)
+    return play(post, call, BASE, scripts(app))
 
 
-def play(post: Transport, call: Call, base: str) -> list[str]:
-    """Play ``call`` against the webhooks under ``base`` through ``post``."""
+def scripts(app: Flask) -> dict[str, str]:
+    """What each recording of a language without a voice says, by its file ("ne/x.wav")."""
+    loaded = menus.of(app).get()
+    if loaded is None:
+        return {}
+    tree = loaded.tree
+    said: dict[str, str] = {}
+    for code, language in tree.languages.items():
+        if language.voice.language is None:
+            texts = recordings.texts(tree, code)
+            said |= {file: texts[name] for (lang, name), file in tree.recordings.items()
+                     if lang == code and name in texts}
+    return said
+
+
+def play(post: Transport, call: Call, base: str,
+         said: Mapping[str, str] | None = None) -> list[str]:
+    """Play ``call`` against the webhooks under ``base`` through ``post``; ``said`` maps
+    recordings (by file) to their words, for the transcript."""
     keys, dials = list(call.keys), list(call.dial)
     lines: list[str] = []
     url, params = urljoin(base, "voice"), {}
@@ -72,7 +93,7 @@ def play(post: Transport, call: Call, base: str) -> list[str]:
         if status != 200:
             lines.append(f"! HTTP {status}: {body.decode(errors='replace')}")
             break
-        url, params = _play(ET.fromstring(body), lines, keys, dials, url)
+        url, params = _play(ET.fromstring(body), lines, keys, dials, url, said or {})
         if url is None:
             break
     post(urljoin(base, "voice/status"),
@@ -93,11 +114,11 @@ def _form(call: Call, extra: dict[str, str]) -> dict[str, str]:
 
 
 def _play(root: ET.Element, lines: list[str], keys: list[str], dials: list[str],
-          url: str) -> tuple[str | None, dict[str, str]]:
+          url: str, said: Mapping[str, str]) -> tuple[str | None, dict[str, str]]:
     """Follow one TwiML document; return the next URL and its parameters (or None)."""
     for verb in root:
         if verb.tag == "Gather":
-            lines.extend(_heard(list(verb)))
+            lines.extend(_heard(list(verb), said))
             key = keys.pop(0) if keys else None
             if key is None:
                 lines.append("(the caller hangs up)")
@@ -107,7 +128,7 @@ def _play(root: ET.Element, lines: list[str], keys: list[str], dials: list[str],
                 return urljoin(url, verb.get("action", "")), {"Digits": key}
             lines.append(f"(silence for {verb.get('timeout', '5')} s)")
         elif verb.tag in ("Say", "Play"):
-            lines.extend(_heard([verb]))
+            lines.extend(_heard([verb], said))
         elif verb.tag == "Dial":
             outcome = dials.pop(0) if dials else "completed"
             number = verb.findtext("Number", "")
@@ -126,12 +147,13 @@ def _play(root: ET.Element, lines: list[str], keys: list[str], dials: list[str],
     return None, {}
 
 
-def _heard(verbs: list[ET.Element]) -> Iterator[str]:
+def _heard(verbs: list[ET.Element], said: Mapping[str, str]) -> Iterator[str]:
     for verb in verbs:
         if verb.tag == "Say":
             yield f"[{verb.get('language')}] {''.join(verb.itertext()).strip()}"
         elif verb.tag == "Play":
-            yield f"[recording] {verb.text}"
+            words = said.get("/".join((verb.text or "").split("/")[-2:]))
+            yield f"[recording] {verb.text}" + (f' "{words}"' if words else "")
 
 
 def transcript(app: Flask, call: Call) -> str:

@@ -49,9 +49,16 @@ def test_the_draft_against_the_published_version(admin_client, app) -> None:
     found = sections(html)
     assert found["paths-en-1 weekday 10:00 Wed 2026-11-25 10:00"] == [
         CLOSED, "5-4: now hears 'IOM Tokyo is closed now.' instead of 'IOM Tokyo is open now.'"]
+    # IOM speaks English and Japanese: a Tagalog caller was first offered Houterasu, which
+    # speaks Tagalog, or IOM anyway; closed, Houterasu still comes first among the others
     assert found["paths-tl-1 weekday 10:00 Wed 2026-11-25 10:00"] == [
-        CLOSED, "5-4: now hears 'Sarado ngayon ang IOM Tokyo.' instead of 'Bukas ngayon ang "
-                "IOM Tokyo.'"]
+        "4: now says IOM Tokyo is closed (dated closure: an office move; opens Thu 2026-11-26 "
+        "09:00) instead of saying IOM Tokyo does not speak the caller's language; it offers 1: "
+        "Houterasu legal support, 2: the police consultation line in English, 3: the Tokyo "
+        "police English line, 4: its number (after it: 12 new paths, 66 paths gone, 10 paths "
+        "changed)",
+        "5-4: now hears 'Sarado ngayon ang IOM Tokyo.' instead of 'Bukas ngayon ang "
+        "IOM Tokyo.'"]
     for language in ("en", "ja", "tl"):
         for n, moment in ((2, "weekday 12:45 Tue 2026-11-24 12:45"),
                           (3, "Saturday 22:00 Sat 2026-11-28 22:00"),
