@@ -42,6 +42,7 @@ def start(folder: Path, **settings: str) -> Server:
            "IVR_MENUS_DIR": str(MENUS), "IVR_AUDIO_DIR": str(AUDIO), **settings}
     for unsafe in ("IVR_ALLOW_UNSIGNED", "IVR_DEV", "IVR_PROXY_HOPS"):
         env.pop(unsafe, None)
+    folder.mkdir(parents=True, exist_ok=True)
     server = Server(env, folder / "gunicorn.log")
     try:
         server.wait_until_up()
