@@ -13,6 +13,13 @@ at once (``post_fork``), and a worker that has finished its requests leaves
 without waiting for Python's teardown (``worker_exit``). Its unwritten call
 events stay in its spool file, which another worker's call log takes up.
 
+On SIGTERM (a deploy, a platform stopping the instance) a worker first takes
+the connections the kernel has already queued for it, then closes its copy of
+the port, and finishes every request it took (``DrainingThreadWorker``): a
+webhook that reached the port is answered, and one sent after it closed is
+refused at once, where Twilio falls back, instead of hanging until the
+workers exit and then being reset.
+
 Staff logins check one password at a time per worker (ivr.staff.slots), so
 hashing never takes every thread. Behind a proxy (IVR_PROXY_HOPS), the app
 believes X-Forwarded-For: the port must be reachable through the proxy only,
@@ -20,6 +27,7 @@ and ``when_ready`` warns at start when gunicorn listens beyond loopback.
 """
 
 import atexit
+import errno
 import ipaddress
 import logging
 import multiprocessing
@@ -27,9 +35,54 @@ import os
 import secrets
 import sys
 
+from gunicorn.workers import gthread
+
+
+class DrainingThreadWorker(gthread.ThreadWorker):
+    """gunicorn's gthread worker that, told to stop, serves what is queued and closes the port.
+
+    gunicorn's own worker stops polling the port on SIGTERM but keeps it open
+    until its last request is done: the kernel goes on completing new
+    connections, and when the last process closes the port every one of
+    them is reset, after waiting up to the graceful timeout. This worker
+    accepts what is queued (those requests are answered like the others)
+    and closes its copy of the port at once; the master closed its own
+    before signalling, so once every worker has, connecting is refused.
+    A worker recycled by ``max_requests`` keeps the usual way: the others
+    still serve the port.
+    """
+
+    told_to_stop = False
+
+    def handle_exit(self, sig, frame):
+        self.told_to_stop = True
+        super().handle_exit(sig, frame)
+
+    def set_accept_enabled(self, enabled):
+        if not enabled and self.told_to_stop and self._accepting:
+            for listener in self.sockets:
+                self._take_queued(listener)
+        super().set_accept_enabled(enabled)
+        if not enabled and self.told_to_stop:
+            for listener in self.sockets:
+                listener.close()
+
+    def _take_queued(self, listener) -> None:
+        while True:
+            try:
+                client, address = listener.accept()
+            except OSError as exc:
+                if exc.errno == errno.ECONNABORTED:
+                    continue  # that one gave up; others may wait behind it
+                return  # EAGAIN: none left (or the port is unusable: nothing to take)
+            self.nr_conns += 1
+            client.setblocking(True)
+            self.enqueue_req(gthread.TConn(self.cfg, client, address, listener.getsockname()))
+
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count(), 4)))
-worker_class = "gthread"
+worker_class = DrainingThreadWorker  # gthread, closing the port at once on SIGTERM
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 20           # a request running this long is stuck: restart the worker
 graceful_timeout = 20  # let in-flight webhooks finish on deploy
