@@ -91,6 +91,7 @@ preload_app = True     # load once, fork fast: a recycled worker is replaced at 
 max_requests = 5000    # recycle workers now and then (each between N and 2N: post_fork)
 max_requests_jitter = 0  # post_fork spreads the limits instead, in proportion to N
 limit_request_line = 8190
+STOP_FLUSH_SECONDS = 5  # a stopping worker's wait for the database (worker_exit)
 accesslog = "-"
 errorlog = "-"
 # The path without the query string: a GET webhook's query could hold a caller's number.
@@ -127,15 +128,31 @@ def worker_exit(server, worker):
     took 1 to 2 s under load. By now its requests are answered; the atexit
     handlers release the call log's spool file. A worker ending with an error
     takes the normal way, so that gunicorn sees its exit code.
+
+    A worker told to stop (SIGTERM: a deploy, the platform stopping the
+    instance) first stores what its spool holds, for ``STOP_FLUSH_SECONDS``
+    at most: the next start may be on a fresh disk (a new dyno, a new
+    container), where the spool files of this one are gone. A worker recycled
+    by ``max_requests`` does not wait: the others take up its spool.
     """
     error = sys.exc_info()[1]  # the SystemExit the worker is leaving with
     in_worker = worker.pid == os.getpid()  # the master calls this hook too
     if in_worker and isinstance(error, SystemExit) and error.code in (0, None):
+        if getattr(worker, "told_to_stop", False):
+            store_spool(worker)
         atexit._run_exitfuncs()
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+
+def store_spool(worker) -> None:
+    """Write this worker's spooled call events to the database before it stops, if it can."""
+    calllog = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("calllog")
+    if calllog is not None and not calllog.flush(STOP_FLUSH_SECONDS):
+        worker.log.warning("call log: the database did not take every event within %d s; "
+                           "the rest stay in the spool for the next start", STOP_FLUSH_SECONDS)
 
 
 def when_ready(server) -> None:

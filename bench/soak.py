@@ -14,14 +14,16 @@ resident memory (VmRSS) and open file descriptors (``/proc/PID/fd``). It
 prints, per worker and for the master: start (after ``--warmup``), end,
 maximum and slope of both; the webhooks answered and failed; the events the
 answered webhooks stored against what they should have (counted per path on
-a calibration call), and again 2 s later. Nothing is asserted here: the
-figures are for the reader; tests/test_faults_proc_soak.py runs a short one
+a calibration call), and again 2 s later; every sample goes to
+``bench-results/soak-<db>.json``. Nothing is asserted here: the figures are
+for the reader; tests/test_faults_proc_soak.py runs a short one
 and checks the counts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -42,6 +44,7 @@ from bench.loadbench.server import Server, _children  # noqa: E402
 
 TOKEN = "bench-soak-token"
 KEYS = ["1", "1"]  # English, then the police English line (open around the clock)
+RESULTS = ROOT / "bench-results"
 
 
 @dataclass
@@ -262,6 +265,12 @@ def main() -> None:
     for series in result.series.values():
         by_role[series.role] += 1
     print(f"processes seen: {dict(by_role)}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"soak-{args.db}.json").write_text(json.dumps(
+        {"args": vars(args), "statuses": {str(k): v for k, v in result.statuses.items()},
+         "expected": result.expected, "stored": result.stored, "restarts": result.restarts,
+         "series": [{"pid": s.pid, "role": s.role, "points": s.points}
+                    for s in result.series.values()]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from conftest import AUDIO, MENUS
 
 from bench import soak
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def test_a_short_soak_leaks_no_descriptor_and_stores_every_event(monkeypatch):
