@@ -12,9 +12,11 @@ CallSid ``--rate`` times a second, open loop, from ``--clients`` threads,
 for ``--minutes``. Every ``--every`` seconds it reads each process's
 resident memory (VmRSS) and open file descriptors (``/proc/PID/fd``). It
 prints, per worker and for the master: start (after ``--warmup``), end,
-maximum and slope of both; the webhooks answered and failed; the events the
-answered webhooks stored against what they should have (counted per path on
-a calibration call), and again 2 s later; every sample goes to
+maximum and slope of both (memory's also over the second half of the run:
+warming caches and allocator arenas make the first minutes steeper); the
+webhooks answered and failed; the events the answered webhooks stored
+against what they should have (counted per path on a calibration call), and
+again 2 s later; every sample goes to
 ``bench-results/soak-<db>.json``. Nothing is asserted here: the figures are
 for the reader; tests/test_faults_proc_soak.py runs a short one
 and checks the counts.
@@ -212,22 +214,24 @@ def growth(series: Series, warmup: float) -> dict[str, float]:
     points = series.after(warmup)
     rss = [(t, r / 1024) for t, r, _ in points]
     fds = [(t, f) for t, _, f in points]
+    middle = (points[0][0] + points[-1][0]) / 2
     return {"from_s": points[0][0], "to_s": points[-1][0], "samples": len(points),
             "rss_start": rss[0][1], "rss_end": rss[-1][1], "rss_max": max(v for _, v in rss),
-            "rss_slope": slope(rss), "fds_start": fds[0][1], "fds_end": fds[-1][1],
+            "rss_slope": slope(rss), "rss_slope_late": slope([p for p in rss if p[0] >= middle]),
+            "fds_start": fds[0][1], "fds_end": fds[-1][1],
             "fds_max": max(v for _, v in fds), "fds_slope": slope(fds)}
 
 
 def report(result: Soak, warmup: float) -> str:
     lines = ["process         seen (s)     samples  RSS MiB start/end/max  slope MiB/min"
-             "  fds start/end/max  slope fds/min"]
+             " (2nd half)  fds start/end/max  slope fds/min"]
     for series in sorted(result.series.values(), key=lambda s: (s.role != "master", s.pid)):
         g = growth(series, warmup)
         lines.append(
             f"{series.role} {series.pid:<8} {g['from_s']:5.0f}-{g['to_s']:<5.0f}  "
             f"{g['samples']:7d}  {g['rss_start']:6.1f} {g['rss_end']:6.1f} {g['rss_max']:6.1f}"
-            f"  {g['rss_slope']:+13.3f}  {g['fds_start']:5d} {g['fds_end']:4d} "
-            f"{g['fds_max']:4d}  {g['fds_slope']:+14.2f}")
+            f"  {g['rss_slope']:+13.3f} ({g['rss_slope_late']:+.3f})  {g['fds_start']:5d} "
+            f"{g['fds_end']:4d} {g['fds_max']:4d}  {g['fds_slope']:+14.2f}")
     latencies = sorted(result.latencies) or [0.0]
     webhooks = sum(result.statuses.values())
     lines += [
