@@ -4,10 +4,11 @@ A real gunicorn (the Procfile's command, two workers) serves the menus folder
 (``IVR_MENUS_SOURCE=folder``, looked at every 0.2 s) while six clients post
 new calls without pause. Then a menu file is replaced by a broken one, or the
 whole folder by one holding a broken file, as a bad deploy or a careless copy
-would. Every request before, during and after must get the same greeting
-from the same tree (``X-IVR-Tree``), both workers must log the error with its
-file and line, ``/healthz`` must say ``degraded`` with that file and line,
-and every call must reach the database.
+would, or by a plain file. Every request before, during and after must get
+the same greeting from the same tree (``X-IVR-Tree``), both workers must log
+the error with its file and line (no line for a file where the folder was),
+``/healthz`` must say ``degraded`` with that file and line, and every call
+must reach the database.
 """
 
 from __future__ import annotations
@@ -48,13 +49,22 @@ def break_the_folder(menus: Path) -> None:
     other.rename(menus)
 
 
+def replace_the_folder_by_a_file(menus: Path) -> None:
+    """Where the folder was, a file (an archive unpacked wrongly): no menu file at all."""
+    menus.rename(menus.with_name("menus-old"))
+    menus.write_text("menus: [this is not a folder\n", encoding="utf-8")
+
+
 def first_error(menus: Path) -> tuple[str, int, str]:
     """The first error the loader finds in the broken folder: what the server must report."""
     with pytest.raises(LoadError) as caught:
         loader.load_bundle(read_folder(str(menus), str(AUDIO)))
     problem = next(p for p in caught.value.problems if p.level == "error")
-    assert problem.line is not None
     return problem.file, problem.line, problem.message
+
+
+def logged(file: str, line: int, message: str) -> str:
+    return f"{file}:{line}: error: {message}" if line else f"{file}: error: {message}"
 
 
 def health(port: int) -> dict:
@@ -63,7 +73,8 @@ def health(port: int) -> dict:
         return json.load(response)
 
 
-@pytest.mark.parametrize("breaking", [break_a_file, break_the_folder])
+@pytest.mark.parametrize("breaking", [break_a_file, break_the_folder,
+                                      replace_the_folder_by_a_file])
 def test_broken_menus_during_traffic_keep_the_last_good_tree(tmp_path, breaking):
     menus = tmp_path / "menus"
     shutil.copytree(MENUS, menus)
@@ -88,9 +99,12 @@ def test_broken_menus_during_traffic_keep_the_last_good_tree(tmp_path, breaking)
     finally:
         server.stop()
     file, line, message = first_error(menus)
-    assert file.startswith("menus/") and line > 0
+    if breaking is replace_the_folder_by_a_file:
+        assert (file, line, message) == ("menus", 0, "no menu files (*.yaml) found here")
+    else:
+        assert file.startswith("menus/") and line > 0
     text = server.log.read_text(errors="replace")
-    assert text.count(f"{file}:{line}: error: {message}") == 2  # each worker, once
+    assert text.count(logged(file, line, message)) == 2  # each worker, once
     assert text.count(f"serving the last good menus, version {good['menus']}") == 2
     assert "Traceback" not in text
 
