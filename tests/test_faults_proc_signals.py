@@ -45,7 +45,7 @@ DROPPED = {"ConnectionResetError", "RemoteDisconnected", "BrokenPipeError",
 
 
 def connections(pid: int, port: int) -> int:
-    """The TCP connections to ``port`` that process ``pid`` holds (established or closing)."""
+    """The TCP connections to ``port`` that process ``pid`` holds open with a client."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         target = os.readlink(fd)
@@ -56,8 +56,8 @@ def connections(pid: int, port: int) -> int:
         for row in Path(table).read_text().splitlines()[1:]:
             fields = row.split()
             local, state, inode = fields[1], fields[3], fields[9]
-            if int(local.rsplit(":", 1)[1], 16) == port and state != "0A" and inode in inodes:
-                held += 1  # 0A: the listening socket
+            if int(local.rsplit(":", 1)[1], 16) == port and state == "01" and inode in inodes:
+                held += 1  # 01: established (not the listener, nor one its client closed)
     return held
 
 
