@@ -203,3 +203,28 @@ def queued(port: int) -> int:
             if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
                 return int(fields[4].split(":")[1], 16)
     return 0
+
+
+def test_a_reload_during_traffic_fails_no_request(tmp_path):
+    """SIGHUP replaces every worker (each gets SIGTERM and closes its copy of the port); the
+    master keeps the port, so no request may fail, and every event is stored once."""
+    server = start(tmp_path)
+    url = f"sqlite:///{tmp_path / 'ivr.sqlite3'}"
+    try:
+        per_call = events_per_call(server, url)
+        old = set(workers(server))
+        with Load(server.port, CLIENTS) as load:
+            wait_for(lambda: load.count() >= 40, "calls before the reload")
+            server.process.send_signal(signal.SIGHUP)
+            wait_for(lambda: not old & set(workers(server)) and len(workers(server)) == 2,
+                     "the new workers")
+            after = load.count()
+            wait_for(lambda: load.count() >= after + 40, "calls after the reload")
+        answers = load.answers
+        log = wait_stored(url, lambda log: len(log.per_call) == len(answers) + 1)
+    finally:
+        server.stop()
+    assert {(a.error, a.status) for a in answers} == {(None, 200)}
+    assert set(log.per_call) == {a.sid for a in answers} | {"CA" + "e" * 32}
+    assert set(log.per_call.values()) == {per_call}
+    assert log.events == log.uids == per_call * (len(answers) + 1)
