@@ -131,9 +131,10 @@ def worker_exit(server, worker):
 
     A worker told to stop (SIGTERM: a deploy, the platform stopping the
     instance) first stores what its spool holds, for ``STOP_FLUSH_SECONDS``
-    at most: the next start may be on a fresh disk (a new dyno, a new
-    container), where the spool files of this one are gone. A worker recycled
-    by ``max_requests`` does not wait: the others take up its spool.
+    at most, and no longer than one try when the database is down: the next
+    start may be on a fresh disk (a new dyno, a new container), where the
+    spool files of this one are gone. A worker recycled by ``max_requests``
+    does not wait: the others take up its spool.
     """
     error = sys.exc_info()[1]  # the SystemExit the worker is leaving with
     in_worker = worker.pid == os.getpid()  # the master calls this hook too
@@ -150,9 +151,10 @@ def worker_exit(server, worker):
 def store_spool(worker) -> None:
     """Write this worker's spooled call events to the database before it stops, if it can."""
     calllog = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("calllog")
-    if calllog is not None and not calllog.flush(STOP_FLUSH_SECONDS):
-        worker.log.warning("call log: the database did not take every event within %d s; "
-                           "the rest stay in the spool for the next start", STOP_FLUSH_SECONDS)
+    if calllog is not None and not calllog.flush(STOP_FLUSH_SECONDS, once=True):
+        worker.log.warning("call log: the database did not take every event (down, or not "
+                           "within %d s); the rest stay in the spool for the next start",
+                           STOP_FLUSH_SECONDS)
 
 
 def when_ready(server) -> None:

@@ -95,6 +95,8 @@ def test_the_fallbacks_call_records_wait_for_the_database(tmp_path):
         server.stop()
     assert {(a.status, a.tree) for a in answers} == {(200, "none")}
     assert list((tmp_path / "instance" / "spool").glob("*.jsonl"))  # the events wait there
+    assert "call log: the database did not take every event (down, or not within 5 s); the " \
+           "rest stay in the spool for the next start" in server.log.read_text()
     (tmp_path / "not-a-folder").unlink()
     (tmp_path / "not-a-folder").mkdir()
     again = start(tmp_path / "instance", IVR_MENUS_SOURCE="folder", **blocked)

@@ -79,9 +79,10 @@ class CallLog:
         that left even if this one never answers a call (gunicorn's post_worker_init)."""
         self._current()._start()
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Store everything kept so far (orphaned spools too); False if not done in ``timeout``."""
-        return self._current().flush(timeout)
+    def flush(self, timeout: float = 10.0, *, once: bool = False) -> bool:
+        """Store everything kept so far (orphaned spools too); False if not done in ``timeout``,
+        or with ``once``, as soon as one try fails (the database is down: waiting is useless)."""
+        return self._current().flush(timeout, once=once)
 
     @property
     def engine(self) -> Engine:
