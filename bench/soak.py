@@ -10,7 +10,9 @@ whole call through the simulator (incoming, English, the police English
 line, the dial's outcome, the status callback) and replays it with a new
 CallSid ``--rate`` times a second, open loop, from ``--clients`` threads,
 for ``--minutes``. Every ``--every`` seconds it reads each process's
-resident memory (VmRSS) and open file descriptors (``/proc/PID/fd``). It
+resident memory (VmRSS, and RssAnon: the heap, without mapped files such
+as SQLite's shared WAL index) and open file descriptors
+(``/proc/PID/fd``). It
 prints, per worker and for the master: start (after ``--warmup``), end,
 maximum and slope of both (memory's also over the second half of the run:
 warming caches and allocator arenas make the first minutes steeper); the
@@ -51,11 +53,12 @@ RESULTS = ROOT / "bench-results"
 
 @dataclass
 class Series:
-    """One process's samples: (seconds since the start, RSS in KiB, open descriptors)."""
+    """One process's samples: (seconds since the start, RSS in KiB, open descriptors,
+    anonymous RSS in KiB: the process's own heap, without mapped files and shared memory)."""
 
     pid: int
     role: str
-    points: list[tuple[float, int, int]] = field(default_factory=list)
+    points: list[tuple[float, int, int, int]] = field(default_factory=list)
 
     def after(self, warmup: float) -> list[tuple[float, int, int]]:
         return [p for p in self.points if p[0] >= warmup] or self.points[-1:]
@@ -76,15 +79,17 @@ class Soak:
     seconds: float = 0.0
 
 
-def read_process(pid: int) -> tuple[int, int] | None:
-    """The process's resident memory in KiB and its open descriptors; None once it is gone."""
+def read_process(pid: int) -> tuple[int, int, int] | None:
+    """The process's resident memory in KiB, its open descriptors and its anonymous resident
+    memory in KiB; None once it is gone."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         fds = len(os.listdir(f"/proc/{pid}/fd"))
     except (FileNotFoundError, ProcessLookupError):
         return None
-    rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-    return rss, fds
+    kib = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines()
+           if line.startswith(("VmRSS:", "RssAnon:"))}
+    return kib["VmRSS"], fds, kib["RssAnon"]
 
 
 def sample(server: Server, series: dict[int, Series], began: float) -> None:
@@ -212,25 +217,29 @@ def slope(points: list[tuple[float, int]]) -> float:
 def growth(series: Series, warmup: float) -> dict[str, float]:
     """Start (after the warm-up), end, maximum and slope of memory (MiB) and descriptors."""
     points = series.after(warmup)
-    rss = [(t, r / 1024) for t, r, _ in points]
-    fds = [(t, f) for t, _, f in points]
+    rss = [(t, r / 1024) for t, r, _, _ in points]
+    fds = [(t, f) for t, _, f, _ in points]
+    anon = [(t, a / 1024) for t, _, _, a in points]
     middle = (points[0][0] + points[-1][0]) / 2
     return {"from_s": points[0][0], "to_s": points[-1][0], "samples": len(points),
             "rss_start": rss[0][1], "rss_end": rss[-1][1], "rss_max": max(v for _, v in rss),
             "rss_slope": slope(rss), "rss_slope_late": slope([p for p in rss if p[0] >= middle]),
+            "anon_start": anon[0][1], "anon_end": anon[-1][1],
+            "anon_slope_late": slope([p for p in anon if p[0] >= middle]),
             "fds_start": fds[0][1], "fds_end": fds[-1][1],
             "fds_max": max(v for _, v in fds), "fds_slope": slope(fds)}
 
 
 def report(result: Soak, warmup: float) -> str:
     lines = ["process         seen (s)     samples  RSS MiB start/end/max  slope MiB/min"
-             " (2nd half)  fds start/end/max  slope fds/min"]
+             " (2nd half)  anon MiB start/end (2nd half)  fds start/end/max  slope fds/min"]
     for series in sorted(result.series.values(), key=lambda s: (s.role != "master", s.pid)):
         g = growth(series, warmup)
         lines.append(
             f"{series.role} {series.pid:<8} {g['from_s']:5.0f}-{g['to_s']:<5.0f}  "
             f"{g['samples']:7d}  {g['rss_start']:6.1f} {g['rss_end']:6.1f} {g['rss_max']:6.1f}"
-            f"  {g['rss_slope']:+13.3f} ({g['rss_slope_late']:+.3f})  {g['fds_start']:5d} "
+            f"  {g['rss_slope']:+13.3f} ({g['rss_slope_late']:+.3f})  {g['anon_start']:6.1f} "
+            f"{g['anon_end']:6.1f} ({g['anon_slope_late']:+.3f})  {g['fds_start']:5d} "
             f"{g['fds_end']:4d} {g['fds_max']:4d}  {g['fds_slope']:+14.2f}")
     latencies = sorted(result.latencies) or [0.0]
     webhooks = sum(result.statuses.values())
