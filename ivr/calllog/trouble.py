@@ -30,7 +30,7 @@ class SchemaBehind(Exception):
     def __init__(self, current: str | None, head: str) -> None:
         self.current, self.head = current, head
         super().__init__(
-            f"call log: the database schema is at {current or 'no revision (no tables)'}, "
+            f"call log: the database schema is {f'at revision {current}' if current else 'empty'}, "
             f"this code needs revision {head}: run `{UPGRADE}` (the Procfile's release "
             "step). Call events are kept in the spool and written once the schema is there.")
 
