@@ -42,8 +42,8 @@ class Trouble:
         self.first, self.high = delays
         self.delay = 0.0  # > 0 while failing: the time to the next try
         self._since: float | None = None
-        self._said: str | None = None
-        self._reminded = 0.0
+        self._said: str | None = None  # what was said last, kept after a recovery:
+        self._reminded = -REMIND_SECONDS  # a database that flaps is said once in a while
 
     def failed(self, error: BaseException, pending: int) -> float:
         """Note a failed try; say so if it is new; return the delay before the next try."""
@@ -52,7 +52,7 @@ class Trouble:
         if self._since is None:
             self._since = now
         key = str(error) if isinstance(error, SchemaBehind) else "unavailable"
-        if key != self._said:
+        if key != self._said or now - self._reminded >= REMIND_SECONDS:
             self._said, self._reminded = key, now
             if isinstance(error, SchemaBehind):
                 log.error("%s", error)
@@ -60,13 +60,9 @@ class Trouble:
                 log.warning("call log: cannot write to the database (%s); call events are kept "
                             "in the spool and written when it is back (retrying every %.0f s "
                             "at most)", describe(error), self.high)
-        elif now - self._reminded >= REMIND_SECONDS:
-            self._reminded = now
-            log.warning("call log: still cannot write to the database after %.0f s (%s); "
-                        "%d bytes of call events kept in the spool", now - self._since,
-                        describe(error) if key == "unavailable" else f"schema at "
-                        f"{getattr(error, 'current', None)}, needs {getattr(error, 'head', '')}",
-                        pending)
+            if now - self._since >= REMIND_SECONDS:
+                log.warning("call log: still failing after %.0f s; %d bytes of call events "
+                            "kept in the spool", now - self._since, pending)
         else:
             log.debug("call log: still failing (%s)", describe(error))
         return self.delay
@@ -75,4 +71,4 @@ class Trouble:
         """Note a clean write; say the trouble is over if there was one."""
         if self._since is not None:
             log.info("call log: database back, %d kept events stored", stored)
-        self.delay, self._since, self._said = 0.0, None, None
+        self.delay, self._since = 0.0, None
