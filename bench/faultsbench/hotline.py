@@ -51,13 +51,16 @@ def procfile(kind: str) -> list[str]:
     raise LookupError(f"the Procfile has no {kind}: line")
 
 
-def environment(folder: Path, url: str, workers: int = 2) -> dict[str, str]:
-    """A production-like environment: signatures checked, the call log at ``url``."""
+def environment(folder: Path, url: str, workers: int | None = 2) -> dict[str, str]:
+    """A production-like environment: signatures checked, the call log at ``url``;
+    ``workers`` None: as many as gunicorn.conf.py makes."""
     env = {**os.environ, "TWILIO_AUTH_TOKEN": TOKEN, "IVR_INSTANCE_DIR": str(folder),
            "DATABASE_URL": url, "IVR_CALLER_HASH_KEY": "faults-key",
            "SECRET_KEY": "faults-secret", "WEB_CONCURRENCY": str(workers),
            "IVR_MENUS_DIR": str(MENUS), "IVR_AUDIO_DIR": str(AUDIO)}
     env.pop("IVR_ALLOW_UNSIGNED", None)
+    if workers is None:
+        env.pop("WEB_CONCURRENCY")
     return env
 
 
