@@ -1,7 +1,7 @@
 """Database faults in the middle of calls, for longer than the tests dare: figures.
 
 Run: .venv/bin/python bench/faults.py [--seconds 30] [--clients 3]
-     [--only lock,unwritable,refused,killed,schema]
+     [--only none,lock,unwritable,refused,killed,schema]
 
 Each fault gets a hotline of its own, served by gunicorn exactly as the
 Procfile's ``web:`` line runs it (``gunicorn.conf.py``'s workers and threads,
@@ -13,6 +13,7 @@ the healthy database, then ``--clients`` callers play calls back to back
 (English, the police line, answered, hung up: five webhooks, twelve events)
 while the fault lasts ``--seconds``, and a second more after it ends:
 
+- ``none``: no fault at all, on SQLite: the figures to compare with;
 - ``lock``: another connection holds ``BEGIN EXCLUSIVE`` on the SQLite file;
 - ``unwritable``: the SQLite file and its WAL get ``chattr +i`` (or
   ``chmod a-w`` where that cannot be set, which open files ignore);
@@ -55,18 +56,20 @@ from ivr.config import database_url
 
 SERVER = database_url(os.environ.get("IVR_TEST_POSTGRES_URL",
                                      "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
-FAULTS = ["lock", "unwritable", "refused", "killed", "schema"]
+FAULTS = ["none", "lock", "unwritable", "refused", "killed", "schema"]
 
 
 @contextmanager
 def setting(kind: str, folder: Path) -> Iterator[tuple[str, str, outage.Fault]]:
     """Yield the app's database URL, the URL to count through, and the fault."""
     with ExitStack() as stack:
-        if kind in ("lock", "unwritable"):
+        if kind in ("none", "lock", "unwritable"):
             path = folder / "calls.sqlite3"
             url = f"sqlite:///{path}"
             h.release(h.environment(folder, url))
-            fault = outage.sqlite_lock(path) if kind == "lock" else outage.sqlite_unwritable(path)
+            fault = (outage.Fault("no fault, SQLite (the comparison)", lambda: None, lambda: None)
+                     if kind == "none" else outage.sqlite_lock(path) if kind == "lock"
+                     else outage.sqlite_unwritable(path))
             yield url, url, fault
             return
         url = stack.enter_context(outage.postgres_database(SERVER))

@@ -3,9 +3,10 @@
 ``record`` only redacts the events and appends them to this process's spool
 file, so a slow, locked or dead database never delays or breaks a call. A
 background thread drains the spool into the database in order (idempotently,
-so a retried batch stores nothing twice), keeps it on failure and retries
-with growing delays, and looks every second for the spool files of stopped
-processes to drain them too. A stopping process never waits for the
+so a retried batch stores nothing twice), keeps it on failure or while the
+tables are missing or behind the code, retries (``trouble``: how often, and
+what the operator is told), and looks every second for the spool files of
+stopped processes to drain them too. A stopping process never waits for the
 database: it lets go of its spool file and leaves what it holds to them.
 Threads, files and engines are made lazily per process, so an app created
 before gunicorn forks its workers is safe to use in each of them.
