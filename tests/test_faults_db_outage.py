@@ -56,6 +56,7 @@ def assert_survived(result: outage.Outcome, workers: int = 2, *, said_at_least: 
     said = [line for line in lines if line.startswith(OUTAGE)]
     assert said_at_least <= len(said) <= workers, said  # once per worker that met it
     assert "Traceback" not in result.log
+    assert h.CALLER.removeprefix("+") not in result.log  # never a caller's number in the log
     assert [line for line in lines if "call log" in line and line not in said] == []
 
 

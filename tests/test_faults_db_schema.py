@@ -102,6 +102,7 @@ def test_without_the_release_step_calls_are_answered_and_their_events_wait(
     assert 1 <= lines.count(said) <= 2, [line for line in lines if "call log" in line]
     assert [line for line in lines if "call log" in line and line != said] == []
     assert "Traceback" not in hotline.text()
+    assert h.CALLER.removeprefix("+") not in hotline.text()
 
 
 @pytest.mark.parametrize("with_release", [True, False], ids=["release", "no-release"])
