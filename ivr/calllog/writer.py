@@ -3,7 +3,8 @@
 ``record`` only redacts the events and appends them to this process's spool
 file, so a slow, locked or dead database never delays or breaks a call. A
 background thread drains the spool into the database in order (idempotently,
-so a retried batch stores nothing twice), keeps it on failure and retries
+so a retried batch stores nothing twice; the events of a quarter of a second
+go in one transaction, not one commit per webhook), keeps it on failure and retries
 with growing delays, and looks every second for the spool files of stopped
 processes to drain them too. A stopping process never waits for the
 database: it lets go of its spool file and leaves what it holds to them.
@@ -53,13 +54,14 @@ class CallLog:
 
     def __init__(self, url: str, spool_dir: Path, privacy: CallerPrivacy, *,
                  busy_timeout: float = 5.0, retry_delays: tuple[float, float] = (0.5, 60.0),
-                 idle_seconds: float = 1.0) -> None:
+                 idle_seconds: float = 1.0, gather_seconds: float = 0.25) -> None:
         self.url = url
         self.spool_dir = Path(spool_dir)
         self.privacy = privacy
         self.busy_timeout = busy_timeout
         self.retry_delays = retry_delays
         self.idle_seconds = idle_seconds
+        self.gather_seconds = gather_seconds  # events of a burst share one transaction
         self._guard = threading.Lock()
         self._drain: Drain | None = None
 
@@ -131,6 +133,7 @@ class Drain:
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         self._wake = threading.Event()
+        self._urgent = threading.Event()  # flush or stop: no gathering
         self._stopping = False
         self._delay = 0.0  # > 0 while the database is failing
         self._orphans_due = 0.0
@@ -156,6 +159,7 @@ class Drain:
         with self._changed:
             target = self._cycles_started + 1  # a cycle that begins after this call
             self._orphans_due = 0.0
+            self._urgent.set()
             self._wake.set()
             while self._cycles_clean < target:
                 left = deadline - time.monotonic()
@@ -166,6 +170,7 @@ class Drain:
 
     def stop(self, timeout: float) -> None:
         self._stopping = True
+        self._urgent.set()
         self._wake.set()
         if self._spool is not None:
             self._spool.close()  # what it still holds is an orphan now, for any drain
@@ -195,8 +200,12 @@ class Drain:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self._delay or self.owner.idle_seconds)
+            if self._wake.wait(self._delay or self.owner.idle_seconds) and not self._delay:
+                # woken by a webhook: let the events of the next moments join this
+                # transaction, rather than one commit (and its fsync) per webhook
+                self._urgent.wait(self.owner.gather_seconds)
             self._wake.clear()
+            self._urgent.clear()
             if self._stopping:
                 if self._engine is not None:  # stop() could not wait for this thread
                     self._engine.dispose()
