@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -56,6 +57,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--only", action="append", choices=list(pairs.WEBHOOKS),
                         help="measure only this webhook (repeatable)")
+    parser.add_argument("--gunicorn", default="",
+                        help="extra gunicorn options for both servers, to compare settings "
+                             "(e.g. \"--worker-class sync --workers 3\")")
     parser.add_argument("--reload-seconds", type=float, default=12.0,
                         help="load during the menu reload (0: skip it)")
     return parser.parse_args()
@@ -99,10 +103,11 @@ def one_round(server: Server, folder: Path, args: argparse.Namespace) -> Round:
                  errors=result["errors"] + result["requests"] - result["ok"])
 
 
-def cold_start(env: dict[str, str], tmp: Path, hook: pool.Webhook) -> tuple[Server, float]:
+def cold_start(env: dict[str, str], tmp: Path, hook: pool.Webhook,
+               extra: tuple[str, ...] = ()) -> tuple[Server, float]:
     """Start the app; return it and the seconds until it answered a signed webhook."""
     began = time.monotonic()
-    server = Server(env, tmp / "gunicorn.log")
+    server = Server(env, tmp / "gunicorn.log", extra=extra)
     first = pairs.rebase(hook, server.base)
     while time.monotonic() - began < 60:
         if server.process.poll() is not None:
@@ -188,8 +193,9 @@ def run(args: argparse.Namespace, tmp: Path, url: str) -> dict:
            "IVR_AUDIO_DIR": str(audio_dir)}
     names = args.only or list(pairs.WEBHOOKS)
     figures: dict = {"db": args.db, "load_average": os.getloadavg()[0], "webhooks": {}}
-    app, figures["cold_start_s"] = cold_start(env, tmp, recorded["incoming call"][0])
-    baseline = Server(env, tmp / "baseline.log", app_spec="loadbench.bare:app")
+    extra = tuple(shlex.split(args.gunicorn))
+    app, figures["cold_start_s"] = cold_start(env, tmp, recorded["incoming call"][0], extra)
+    baseline = Server(env, tmp / "baseline.log", app_spec="loadbench.bare:app", extra=extra)
     try:
         baseline.wait_until_up("")
         print(f"cold start to the first answered webhook: {figures['cold_start_s']:.2f} s",
@@ -246,7 +252,7 @@ def line(name: str, rounds: list[tuple[Round, Round]]) -> str:
 def main() -> None:
     args = options()
     print(f"side by side: {args.db}, {args.connections} connections, {args.rounds} rounds of "
-          f"{args.duration:g} s per server and webhook; load average "
+          f"{args.duration:g} s per server and webhook, gunicorn.conf.py {args.gunicorn}; load average "
           f"{os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="ivr-sbs-") as name:
         tmp = Path(name)
