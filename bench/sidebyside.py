@@ -252,8 +252,8 @@ def line(name: str, rounds: list[tuple[Round, Round]]) -> str:
 def main() -> None:
     args = options()
     print(f"side by side: {args.db}, {args.connections} connections, {args.rounds} rounds of "
-          f"{args.duration:g} s per server and webhook, gunicorn.conf.py {args.gunicorn}; load average "
-          f"{os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
+          f"{args.duration:g} s per server and webhook, gunicorn.conf.py {args.gunicorn}; "
+          f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="ivr-sbs-") as name:
         tmp = Path(name)
         with calllog.fresh_database(args.db, tmp) as url:
