@@ -121,10 +121,11 @@ def in_process(args: argparse.Namespace, tmp: Path) -> None:
                           "TWILIO_AUTH_TOKEN": TOKEN, "IVR_ALLOW_UNSIGNED": False})
     client = app.test_client()
     hooks = [hook for hook, _ in recorded.values()]
+    run = pool.new_run_id()  # CallSids the app takes (CA and 32 hex digits)
 
     def send(n: int) -> None:
         for hook in hooks:
-            form = {**hook.form, "CallSid": pool.call_sid("0", n)}
+            form = {**hook.form, "CallSid": pool.call_sid(run, n)}
             response = client.post(hook.url, data=form, base_url=simulator.BASE.rstrip("/"),
                                    headers=simulator.sign(TOKEN, hook.url, form))
             assert response.status_code == 200, (hook.url, response.status_code)

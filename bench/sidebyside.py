@@ -113,7 +113,7 @@ def cold_start(env: dict[str, str], tmp: Path, hook: pool.Webhook,
         if server.process.poll() is not None:
             raise RuntimeError("gunicorn exited:\n" + server.log.read_text(errors="replace"))
         try:
-            if pool.send(first, TOKEN, pool.call_sid("c01d", 0)) == 200:
+            if pool.send(first, TOKEN, pool.call_sid("c01dc01d", 0)) == 200:
                 return server, time.monotonic() - began
         except OSError:
             pass
@@ -134,7 +134,7 @@ def worker_rss_mib(server: Server) -> list[float]:
 
 def tree_header(server: Server, hook: pool.Webhook) -> str:
     """The tree version the app answers ``hook`` with (its X-IVR-Tree header)."""
-    form = {**hook.form, "CallSid": pool.call_sid("7ee0", 0)}
+    form = {**hook.form, "CallSid": pool.call_sid("7ee07ee0", 0)}
     request = urllib.request.Request(hook.url, data=urllib.parse.urlencode(form).encode(),
                                      headers=simulator.sign(TOKEN, hook.url, form))
     with urllib.request.urlopen(request, timeout=10) as response:
