@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from bench.loadbench import calllog, pairs, pool  # noqa: E402
 from bench.sidebyside import (  # noqa: E402
     MAX_RATE,
     TOKEN,
+    _stop,
     cold_start,
     environment,
     settled_cpu,
@@ -151,6 +153,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=4000, help="in-process: requests")
     parser.add_argument("--all", action="store_true", help="in-process: every frame")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _stop)
     print(f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="ivr-profile-") as name:
         tmp = Path(name)

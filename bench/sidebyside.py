@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -249,8 +250,13 @@ def line(name: str, rounds: list[tuple[Round, Round]]) -> str:
             f"{'ok' if pairs.meets(s) else 'BELOW TARGET'}")
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # the finally blocks stop the servers
+
+
 def main() -> None:
     args = options()
+    signal.signal(signal.SIGTERM, _stop)
     print(f"side by side: {args.db}, {args.connections} connections, {args.rounds} rounds of "
           f"{args.duration:g} s per server and webhook, gunicorn.conf.py {args.gunicorn}; "
           f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
