@@ -10,7 +10,7 @@ instance folder) and the bare Flask app of ``loadbench/bare.py`` under the
 same command. For each webhook of a real call it runs wrk rounds, baseline
 then app, ``--rounds`` times, and computes each ratio within its pair. It
 prints per webhook: req/s, p50, p99, server CPU per request (master and
-workers, the call log's writing included), ratios to the baseline; RSS per
+workers, the call log's writing included), ratios to the baseline; memory per
 worker; the cold start to the first answered webhook; and a menu reload
 under load (failed requests, requests over 1.5x the baseline's p99).
 """
@@ -122,15 +122,17 @@ def cold_start(env: dict[str, str], tmp: Path, hook: pool.Webhook,
     raise RuntimeError("the app answered no webhook within 60 s")
 
 
-def worker_rss_mib(server: Server) -> list[float]:
-    """Resident memory of each worker (MiB)."""
+def worker_memory_mib(server: Server) -> dict[str, list[float]]:
+    """Each worker's resident memory (RSS) and its proportional share (PSS: pages shared
+    with the master and the other workers, the preloaded app, counted in part), MiB."""
     text = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text()
-    sizes = []
+    sizes: dict[str, list[float]] = {"rss": [], "pss": []}
     for pid in text.split():
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
-    return sorted(sizes)
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            name, _, value = line.partition(":")
+            if name in ("Rss", "Pss"):
+                sizes[name.lower()].append(round(int(value.split()[0]) / 1024, 1))
+    return {name: sorted(values) for name, values in sizes.items()}
 
 
 def tree_header(server: Server, hook: pool.Webhook) -> str:
@@ -217,9 +219,11 @@ def run(args: argparse.Namespace, tmp: Path, url: str) -> dict:
             figures["webhooks"][name] = {"pairs": [[b.__dict__, a.__dict__] for b, a in rounds],
                                          **pairs.summary(rounds)}
             print(line(name, rounds), flush=True)
-        figures["rss_mib"] = {"app": worker_rss_mib(app), "baseline": worker_rss_mib(baseline)}
-        print(f"RSS per worker, MiB: app {figures['rss_mib']['app']}, "
-              f"baseline {figures['rss_mib']['baseline']}", flush=True)
+        figures["memory_mib"] = {"app": worker_memory_mib(app),
+                                 "baseline": worker_memory_mib(baseline)}
+        for name, sizes in figures["memory_mib"].items():
+            print(f"memory per worker, {name}: RSS {sizes['rss']} MiB, PSS {sizes['pss']} MiB",
+                  flush=True)
         if args.reload_seconds and "menu choice" in names:
             limit = statistics.median(b["p99_ms"] for b, _ in
                                       figures["webhooks"]["menu choice"]["pairs"]) * 1.5
