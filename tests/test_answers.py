@@ -101,3 +101,15 @@ def test_a_late_request_of_the_past_minute_is_answered_but_not_kept():
     answers.get("k", now + timedelta(seconds=59), "", "/audio/", work)
     assert len(made) == 3
     assert answers.get("k", now, "", "/audio/", work).twiml(5).count("n=5") >= 1
+
+
+def test_a_long_query_is_answered_but_not_kept(make_app, clock, asked):
+    """Only the app's own short URLs are kept: a long, odd query cannot fill the memory."""
+    client = make_app().test_client()
+    odd = f"{IOM}&x={'a' * 600}"
+    for _ in range(2):
+        assert twiml(post(client, odd)).find("Dial/Number").text == "+81335952487"
+    assert len(asked) == 2
+    twiml(post(client, IOM))
+    twiml(post(client, IOM))
+    assert len(asked) == 3

@@ -21,6 +21,7 @@ from ivr.phonetree.tree import Tree
 from ivr.web.twiml import Renderer
 
 MAX_ANSWERS = 4096  # per minute; beyond that (hostile URLs), answers are worked out each time
+MAX_KEY_CHARS = 512  # a longer request (query) is not the app's own URL: not kept
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class Answers:
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, now: datetime, root: str, audio_base: str,
-            work: Callable[[], tuple[Step, str]]) -> Answer:
-        """The answer to ``key`` at ``now``; ``work`` gives its step and hotline when new."""
+            work: Callable[[], tuple[Step, str]], size: int = 0) -> Answer:
+        """The answer to ``key`` at ``now``; ``work`` gives its step and hotline when new.
+        ``size``: how long the request's part of the key is (a long one is not kept)."""
         minute = int(now.timestamp()) // 60
         key = (key, root, audio_base)
         current, answers = self._current
@@ -59,6 +61,6 @@ class Answers:
         if answer is None:
             step, hotline = work()
             answer = Answer(step, hotline, self.renderer.template(step, root, audio_base))
-            if current == minute and len(answers) < MAX_ANSWERS:  # not a late request
+            if current == minute and len(answers) < MAX_ANSWERS and size <= MAX_KEY_CHARS:
                 answers[key] = answer
         return answer

@@ -98,7 +98,8 @@ def step(kind: str, rest: str | None = None) -> Response:
         return step, hotline
 
     key = (kind, *map(args.get, state.PLACE_KEYS), digits, dial_status, duration, dialled)
-    answer = _answers(tree).get(key, at, request.script_root, _audio_base(), work)
+    answer = _answers(tree).get(key, at, request.script_root, _audio_base(), work,
+                                size=len(request.query_string) + len(dialled or ""))
     _record(answer.hotline, answer.step.events)
     return _twiml(answer.twiml(state.turn_of(args) + 1))
 
