@@ -82,7 +82,8 @@ def step(kind: str, rest: str | None = None) -> Response:
     loaded = _loaded()
     if loaded is None:
         return _fallback_answer()
-    tree, args, at = loaded.tree, request.args, now()
+    tree, at = loaded.tree, now()
+    args = request.args.to_dict()  # each key's first value, as MultiDict.get gives it
     kind = kind if rest is None else "?"
     digits, dial_status = _digits(), _param("DialCallStatus", 16)
     duration, dialled = _param("DialCallDuration", 8), _param("To", 32)
@@ -165,7 +166,8 @@ def now() -> datetime:
 
 
 def _param(name: str, limit: int) -> str | None:
-    value = request.values.get(name)
+    values = request.values  # a missing key costs werkzeug's get an exception: look first
+    value = values.get(name) if name in values else None
     return value[:limit] if value else None
 
 
