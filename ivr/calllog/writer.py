@@ -3,8 +3,9 @@
 ``record`` only redacts the events and appends them to this process's spool
 file, so a slow, locked or dead database never delays or breaks a call. A
 background thread drains the spool into the database in order (idempotently,
-so a retried batch stores nothing twice), keeps it on failure or while the
-tables are missing or behind the code, retries (``trouble``: how often, and
+so a retried batch stores nothing twice; the events of a quarter of a second
+go in one transaction, not one commit per webhook), keeps it on failure or while
+the tables are missing or behind the code, retries (``trouble``: how often, and
 what the operator is told), and looks every second for the spool files of
 stopped processes to drain them too. A stopping process never waits for the
 database: it lets go of its spool file and leaves what it holds to them.
@@ -49,13 +50,14 @@ class CallLog:
 
     def __init__(self, url: str, spool_dir: Path, privacy: CallerPrivacy, *,
                  busy_timeout: float = 5.0, retry_delays: tuple[float, float] = (0.5, 5.0),
-                 idle_seconds: float = 1.0) -> None:
+                 idle_seconds: float = 1.0, gather_seconds: float = 0.25) -> None:
         self.url = url
         self.spool_dir = Path(spool_dir)
         self.privacy = privacy
         self.busy_timeout = busy_timeout
         self.retry_delays = retry_delays
         self.idle_seconds = idle_seconds
+        self.gather_seconds = gather_seconds  # events of a burst share one transaction
         self._guard = threading.Lock()
         self._drain: Drain | None = None
 
@@ -87,13 +89,11 @@ class CallLog:
     def close(self, timeout: float = 0.1) -> None:
         """Stop at once: release the spool file to other processes and end the thread.
 
-        Nothing waits for the database here: a worker that gunicorn recycles,
-        or that a deploy stops, must make room for its successor without
-        delay. What is not stored yet is already in the spool file; closing it
-        drops its lock, so another process's drain stores it as an orphan
-        within a second (``idle_seconds``), or the next start does. The
-        thread gets ``timeout`` to finish a transaction it is in; one still
-        waiting on the database after that ends with the process, rolled back.
+        Nothing waits for the database: a recycled or stopped worker makes room
+        for its successor at once. What is not stored is in the spool file, whose
+        lock closing drops, so another process's drain (within ``idle_seconds``)
+        or the next start stores it. The thread gets ``timeout`` to finish a
+        transaction; one still waiting on the database then is rolled back.
         """
         with self._guard:
             drain, self._drain = self._drain, None
@@ -127,6 +127,7 @@ class Drain:
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         self._wake = threading.Event()
+        self._urgent = threading.Event()  # flush or stop: no gathering
         self._stopping = False
         self._trouble = Trouble(owner.retry_delays)
         self._schema_checked = False  # the tables are those of this code (or newer)
@@ -153,6 +154,7 @@ class Drain:
         with self._changed:
             target = self._cycles_started + 1  # a cycle that begins after this call
             self._orphans_due = 0.0
+            self._urgent.set()
             self._wake.set()
             while self._cycles_clean < target:
                 left = deadline - time.monotonic()
@@ -163,6 +165,7 @@ class Drain:
 
     def stop(self, timeout: float) -> None:
         self._stopping = True
+        self._urgent.set()
         self._wake.set()
         if self._spool is not None:
             self._spool.close()  # what it still holds is an orphan now, for any drain
@@ -192,8 +195,13 @@ class Drain:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self._trouble.delay or self.owner.idle_seconds)
+            delay = self._trouble.delay
+            if self._wake.wait(delay or self.owner.idle_seconds) and not delay:
+                # woken by a webhook: let the events of the next moments join this
+                # transaction, rather than one commit (and its fsync) per webhook
+                self._urgent.wait(self.owner.gather_seconds)
             self._wake.clear()
+            self._urgent.clear()
             if self._stopping:
                 if self._engine is not None:  # stop() could not wait for this thread
                     self._engine.dispose()
