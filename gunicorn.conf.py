@@ -114,10 +114,16 @@ def post_fork(server, worker):
 
 def post_worker_init(worker):
     """Start the worker's call log writer at once: the spool files of workers that left are
-    taken up even when no call comes to this one (all its peers may be fresh too)."""
-    calllog = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("calllog")
+    taken up even when no call comes to this one (all its peers may be fresh too). And look
+    at the menus now, starting the worker's watcher: its first caller does not wait for that
+    look (a query, or a whole tree to load when it changed since the master loaded it)."""
+    extensions = getattr(getattr(worker, "wsgi", None), "extensions", {})
+    calllog = extensions.get("calllog")
     if calllog is not None:
         calllog.start()
+    menus = extensions.get("ivr.menus")
+    if menus is not None:
+        menus.get()
 
 
 def worker_exit(server, worker):

@@ -102,3 +102,24 @@ def test_a_new_worker_starts_its_call_log_writer_before_any_call(app) -> None:
     assert len(drains() - before) == 1
     app.extensions["calllog"].close()
     CONF["post_worker_init"](SimpleNamespace(wsgi=object()))  # not our app: nothing to start
+
+
+def test_a_new_worker_looks_at_the_menus_before_its_first_call(make_app) -> None:
+    """The worker's menus watcher starts (and looks at the source) in post_worker_init, so
+    the first caller of a new or recycled worker does not wait for that look."""
+    app = make_app(IVR_MENU_RELOAD_SECONDS=60)
+    holder = app.extensions["ivr.menus"]
+
+    def watchers() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "menus-watch"}
+
+    before = watchers()
+    looks = []
+    check = holder.check
+    holder.check = lambda: looks.append(1) or check()
+    CONF["post_worker_init"](SimpleNamespace(wsgi=app))
+    try:
+        assert len(watchers() - before) == 1
+        assert looks == [1]
+    finally:
+        holder.close()

@@ -599,6 +599,21 @@ def test_one_missing_recording_is_named(write, tmp_path: Path) -> None:
         "menus recordings ja)"]
 
 
+def test_the_recordings_check_works_out_each_language_once(write, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """A tree reload in every worker checked each recording against every piece of its
+    language worked out again (0.13 s of a 0.17 s reload for 164 Nepali recordings)."""
+    write(FILES)
+    needed = recordings.needed(load().tree, "ja")
+    write(mutated(*VOICELESS))
+    record(tmp_path, "ja", needed)
+    calls = []
+    real = recordings.pieces
+    monkeypatch.setattr(recordings, "pieces", lambda *a: calls.append(1) or real(*a))
+    assert problems() == ["OK"]
+    assert len(needed) > 20 and len(calls) <= 2  # what the check needs, and the strays'
+
+
 @pytest.mark.parametrize(("folder", "file", "warning"), [
     ("en", "menu.mian.wav", "audio/en/menu.mian.wav: warning: no prompt is called 'menu.mian', "
      "so this recording is never played (did you mean 'menu.main'?)"),

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 from conftest import SID, twiml
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, add_port, remove_port
+from werkzeug.datastructures import MultiDict
+
+from ivr.web import signature
 
 TOKEN = "test-auth-token-0123456789abcdef"
 FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
@@ -74,3 +79,35 @@ def test_without_a_token_calls_are_refused_unless_development_allows_them(make_a
 
 def test_staff_and_audio_routes_are_not_voice_routes(client):
     assert client.get("/audio/en/missing.wav").status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "http://localhost/voice", "http://localhost:80/voice", "https://hotline.example.org/voice",
+    "https://hotline.example.org:443/voice/menu?h=main&l=en&t=main&n=2",
+    "http://127.0.0.1:8000/voice/menu?h=main&t=main&a=x.y",
+])
+@pytest.mark.parametrize("params", [{}, {**FORM, "Digits": "1"}, "multi"])
+def test_the_check_accepts_what_twilio_accepts(url, params):
+    """Our check (one HMAC) decides as twilio's RequestValidator (two) for each URL form."""
+    form = MultiDict([("CallSid", SID), ("Digits", "1"), ("Digits", "2"), ("Zz", "é")]) \
+        if params == "multi" else params
+    parsed = urlparse(url)
+    validator = RequestValidator(TOKEN)
+    for signed_as in (url, remove_port(parsed), add_port(parsed), url + "x",
+                      "https://elsewhere.example/voice"):
+        for token in (TOKEN, "another-token"):
+            given = RequestValidator(token).compute_signature(signed_as, form)
+            assert signature.valid(TOKEN, url, form, given) == validator.validate(
+                url, form, given), (signed_as, token)
+
+
+def test_a_valid_request_costs_one_hmac(client, monkeypatch):
+    digests = []
+    real = signature._digest
+    monkeypatch.setattr(signature, "_digest", lambda *a: digests.append(a) or real(*a))
+    url = "http://localhost/voice/menu?h=main&l=en&t=main"
+    twiml(client.post(url[16:], data=FORM, headers=signed(url, FORM)))
+    assert len(digests) == 1
+    with_port = signed("http://localhost:80/voice/menu?h=main&l=en&t=main", FORM)
+    twiml(client.post(url[16:], data=FORM, headers=with_port))  # Twilio may sign the port too
+    assert len(digests) == 3

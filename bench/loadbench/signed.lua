@@ -5,6 +5,7 @@
 -- sends each request once, in order, and stops when its pool is used up. Every
 -- answer is counted in 10 ms buckets of the system's monotonic clock (LuaJIT FFI),
 -- so that done() can tell the longest time with no answer at all, across threads.
+-- With BENCH_SLOW_US set, done() also counts the answers slower than that.
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -61,7 +62,20 @@ function response(status, headers, body)
   end
 end
 
+-- The share of answers slower than limit_us (wrk keeps a histogram, not each latency).
+local function slower_than(latency, limit_us)
+  if not limit_us or latency.max <= limit_us then return 0 end
+  local low, high = 0.0, 100.0
+  for _ = 1, 40 do
+    local middle = (low + high) / 2
+    if latency:percentile(middle) > limit_us then high = middle else low = middle end
+  end
+  return (100 - high) / 100
+end
+
 function done(summary, latency, requests_)
+  local slow_limit = tonumber(os.getenv("BENCH_SLOW_US") or "")
+  local slow = math.floor(summary.requests * slower_than(latency, slow_limit) + 0.5)
   local all, ok_total = {}, 0
   for _, thread in ipairs(threads) do
     ok_total = ok_total + thread:get("ok")
@@ -83,9 +97,9 @@ function done(summary, latency, requests_)
     'BENCH {"requests": %d, "ok": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, ' ..
     '"p99_us": %d, "max_us": %d, "connect_errors": %d, "read_errors": %d, ' ..
     '"write_errors": %d, "status_errors": %d, "timeouts": %d, "first_ms": %d, ' ..
-    '"last_ms": %d, "gap_ms": %d, "gap_at_ms": %d}\n',
+    '"last_ms": %d, "gap_ms": %d, "gap_at_ms": %d, "slow": %d}\n',
     summary.requests, ok_total, summary.duration, latency:percentile(50),
     latency:percentile(90), latency:percentile(99), latency.max, e.connect, e.read, e.write,
     e.status, e.timeout, (sorted[1] or 0) * 10, (sorted[#sorted] or 0) * 10, gap * 10,
-    gap_at * 10))
+    gap_at * 10, slow))
 end

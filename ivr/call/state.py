@@ -24,7 +24,8 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _TURN = re.compile(r"^[0-9]{1,6}$")
 MAX_COUNT = 99
 MAX_ALTS = 5
-KEYS = ("h", "l", "t", "o", "w", "a", "s", "i", "n")  # every query key the app writes
+PLACE_KEYS = ("h", "l", "t", "o", "w", "a", "s", "i")  # the query keys ``from_url`` reads
+KEYS = (*PLACE_KEYS, "n")  # every query key the app writes
 
 
 def to_url(place: Place, root: str = "", turn: int = 0) -> str:

@@ -31,25 +31,12 @@ _LONGEST = 64  # longer input is not a phone number, and not worth parsing
 
 def normalise(raw: str | None) -> str | None:
     """Return the number in E.164 form, or None when it is not a usable phone number."""
-    text = (raw or "").strip()
-    if not text or text.lower() in HIDDEN or len(text) > _LONGEST:
-        return None
-    try:
-        number = phonenumbers.parse(text, "JP")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _e164(_parse(raw))
 
 
 def caller_hash(raw: str | None, key: bytes | None) -> str | None:
     """Return the hex HMAC-SHA256 of the caller's number, or None (hidden caller, no key)."""
-    text = (raw or "").strip()
-    if key is None or not text or text.lower() in HIDDEN:
-        return None
-    message = normalise(text) or text[:_LONGEST]
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    return _hash(raw, _parse(raw), key)
 
 
 def mask(raw: str | None) -> str:
@@ -60,14 +47,48 @@ def mask(raw: str | None) -> str:
     "anonymous" and anything that is not a phone number is "unknown", never
     echoed (it might contain a number in another form).
     """
+    return _masked(raw, _parse(raw))
+
+
+def _parse(raw: str | None) -> phonenumbers.PhoneNumber | None:
+    """The possible phone number ``raw`` is (read as from Japan), else None. Parsed once
+    per event: the hash, the masked form and the full number all start from it."""
+    text = (raw or "").strip()
+    if not text or text.lower() in HIDDEN or len(text) > _LONGEST:
+        return None
+    try:
+        number = phonenumbers.parse(text, "JP")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
+def _e164(number: phonenumbers.PhoneNumber | None) -> str | None:
+    if number is None:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _hash(raw: str | None, number: phonenumbers.PhoneNumber | None,
+          key: bytes | None) -> str | None:
+    text = (raw or "").strip()
+    if key is None or not text or text.lower() in HIDDEN:
+        return None
+    message = _e164(number) or text[:_LONGEST]
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def _masked(raw: str | None, number: phonenumbers.PhoneNumber | None) -> str:
     text = (raw or "").strip()
     if not text or text.lower() in HIDDEN:
         return ANONYMOUS
-    e164 = normalise(text)
-    if e164 is None:
+    if number is None:
         return UNKNOWN
-    number = phonenumbers.parse(e164)
-    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    bare = phonenumbers.PhoneNumber(  # the number as its E.164 form reads: no extension
+        country_code=number.country_code, national_number=number.national_number,
+        italian_leading_zero=number.italian_leading_zero,
+        number_of_leading_zeros=number.number_of_leading_zeros)
+    shown = phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     country, _, national = shown.partition(" ")
     return f"{country} {_mask_national(national)}"
 
@@ -104,8 +125,9 @@ class CallerPrivacy:
         data = {k: v for k, v in event.data.items() if k != "caller"}
         raw = event.data.get("caller")
         raw = raw if isinstance(raw, str) else None
-        data["caller_hash"] = caller_hash(raw, self.key)
-        data["caller_masked"] = mask(raw)
+        number = _parse(raw)
+        data["caller_hash"] = _hash(raw, number, self.key)
+        data["caller_masked"] = _masked(raw, number)
         if self.keep_numbers:
-            data["caller_number"] = normalise(raw) or (raw or "")[:_LONGEST] or None
+            data["caller_number"] = _e164(number) or (raw or "")[:_LONGEST] or None
         return replace(event, data=data)

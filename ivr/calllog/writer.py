@@ -3,9 +3,11 @@
 ``record`` only redacts the events and appends them to this process's spool
 file, so a slow, locked or dead database never delays or breaks a call. A
 background thread drains the spool into the database in order (idempotently,
-so a retried batch stores nothing twice), keeps it on failure and retries
-with growing delays, and looks every second for the spool files of stopped
-processes to drain them too. A stopping process never waits for the
+so a retried batch stores nothing twice; the events of a quarter of a second
+go in one transaction, not one commit per webhook), keeps it on failure or while
+the tables are missing or behind the code, retries (``trouble``: how often, and
+what the operator is told), and looks every second for the spool files of
+stopped processes to drain them too. A stopping process never waits for the
 database: it lets go of its spool file and leaves what it holds to them.
 Threads, files and engines are made lazily per process, so an app created
 before gunicorn forks its workers is safe to use in each of them.
@@ -27,6 +29,7 @@ from sqlalchemy.engine import Engine
 from ivr.call.events import CallEvent
 from ivr.calllog import spool, store
 from ivr.calllog.privacy import CallerPrivacy
+from ivr.calllog.trouble import SchemaBehind, Trouble, describe
 from ivr.db import database
 
 log = logging.getLogger(__name__)
@@ -42,24 +45,19 @@ class Stopping(Exception):
     """The process is stopping: leave the orphan to another process."""
 
 
-def describe(error: BaseException) -> str:
-    """Return the error's kind and first line, without SQL parameters (caller data)."""
-    message = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return f"{type(error).__name__}: {message[0] if message else ''}"
-
-
 class CallLog:
     """The app's call log writer (``app.extensions["calllog"]``)."""
 
     def __init__(self, url: str, spool_dir: Path, privacy: CallerPrivacy, *,
-                 busy_timeout: float = 5.0, retry_delays: tuple[float, float] = (0.5, 60.0),
-                 idle_seconds: float = 1.0) -> None:
+                 busy_timeout: float = 5.0, retry_delays: tuple[float, float] = (0.5, 5.0),
+                 idle_seconds: float = 1.0, gather_seconds: float = 0.25) -> None:
         self.url = url
         self.spool_dir = Path(spool_dir)
         self.privacy = privacy
         self.busy_timeout = busy_timeout
         self.retry_delays = retry_delays
         self.idle_seconds = idle_seconds
+        self.gather_seconds = gather_seconds  # events of a burst share one transaction
         self._guard = threading.Lock()
         self._drain: Drain | None = None
 
@@ -92,13 +90,11 @@ class CallLog:
     def close(self, timeout: float = 0.1) -> None:
         """Stop at once: release the spool file to other processes and end the thread.
 
-        Nothing waits for the database here: a worker that gunicorn recycles,
-        or that a deploy stops, must make room for its successor without
-        delay. What is not stored yet is already in the spool file; closing it
-        drops its lock, so another process's drain stores it as an orphan
-        within a second (``idle_seconds``), or the next start does. The
-        thread gets ``timeout`` to finish a transaction it is in; one still
-        waiting on the database after that ends with the process, rolled back.
+        Nothing waits for the database: a recycled or stopped worker makes room
+        for its successor at once. What is not stored is in the spool file, whose
+        lock closing drops, so another process's drain (within ``idle_seconds``)
+        or the next start stores it. The thread gets ``timeout`` to finish a
+        transaction; one still waiting on the database then is rolled back.
         """
         with self._guard:
             drain, self._drain = self._drain, None
@@ -132,8 +128,10 @@ class Drain:
         self._lock = threading.Lock()
         self._changed = threading.Condition()
         self._wake = threading.Event()
+        self._urgent = threading.Event()  # flush or stop: no gathering
         self._stopping = False
-        self._delay = 0.0  # > 0 while the database is failing
+        self._trouble = Trouble(owner.retry_delays)
+        self._schema_checked = False  # the tables are those of this code (or newer)
         self._orphans_due = 0.0
         self._cycles_started = self._cycles_done = self._cycles_clean = 0
 
@@ -147,7 +145,7 @@ class Drain:
 
     def record(self, lines: list[bytes]) -> None:
         self._start().append(lines)
-        if not self._delay:  # while failing, wait for the retry time instead
+        if not self._trouble.delay:  # while failing, wait for the retry time instead
             self._wake.set()
 
     def flush(self, timeout: float, *, once: bool = False) -> bool:
@@ -157,6 +155,7 @@ class Drain:
         with self._changed:
             target = self._cycles_started + 1  # a cycle that begins after this call
             self._orphans_due = 0.0
+            self._urgent.set()
             self._wake.set()
             while self._cycles_clean < target:
                 left = deadline - time.monotonic()
@@ -167,6 +166,7 @@ class Drain:
 
     def stop(self, timeout: float) -> None:
         self._stopping = True
+        self._urgent.set()
         self._wake.set()
         if self._spool is not None:
             self._spool.close()  # what it still holds is an orphan now, for any drain
@@ -196,8 +196,13 @@ class Drain:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self._delay or self.owner.idle_seconds)
+            delay = self._trouble.delay
+            if self._wake.wait(delay or self.owner.idle_seconds) and not delay:
+                # woken by a webhook: let the events of the next moments join this
+                # transaction, rather than one commit (and its fsync) per webhook
+                self._urgent.wait(self.owner.gather_seconds)
             self._wake.clear()
+            self._urgent.clear()
             if self._stopping:
                 if self._engine is not None:  # stop() could not wait for this thread
                     self._engine.dispose()
@@ -215,6 +220,8 @@ class Drain:
     def _cycle(self) -> bool:
         """Drain this process's spool (and orphans when due); False when the database failed."""
         try:
+            if not self._schema_checked:
+                self._check_schema()
             stored = self._drain_own()
             if time.monotonic() >= self._orphans_due:
                 self._orphans_due = time.monotonic() + self.owner.idle_seconds
@@ -222,16 +229,26 @@ class Drain:
         except Stopping:
             return False
         except Exception as exc:  # the thread must live on, whatever happens
-            first, high = self.owner.retry_delays
-            self._delay = min(high, self._delay * 2) if self._delay else first
-            log.warning("call log: cannot write to the database (%s); %d bytes of events "
-                        "kept in the spool, retrying in %.1f s", describe(exc),
-                        self._spool.pending() if self._spool else 0, self._delay)
+            self._schema_checked = False  # a database back from an outage may be another
+            self._drop_connections()
+            self._trouble.failed(exc, self._spool.pending() if self._spool else 0)
             return False
-        if self._delay:
-            log.info("call log: database back, %d kept events stored", stored)
-            self._delay = 0.0
+        self._trouble.recovered(stored)
         return self._spool is None or self._spool.pending() == 0
+
+    def _check_schema(self) -> None:
+        """Raise SchemaBehind when the database lacks migrations of this code."""
+        with self.engine.connect() as connection:
+            missing = database.missing_migrations(connection)
+        if missing is not None:
+            raise SchemaBehind(*missing)
+        self._schema_checked = True
+
+    def _drop_connections(self) -> None:
+        """After a failure, keep no pooled connection: the next try opens a fresh one."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
 
     def _drain_own(self) -> int:
         stored = 0

@@ -9,6 +9,7 @@ appear in SQLAlchemy's logs or exception messages: they may hold caller data.
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import threading
@@ -147,7 +148,26 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     """Return the newest revision the code knows."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _revisions()[0]
+
+
+@functools.cache
+def _revisions() -> tuple[str | None, frozenset[str]]:
+    """The code's head revision and every revision it knows (read once per process)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return script.get_current_head(), frozenset(r.revision for r in script.walk_revisions())
+
+
+def missing_migrations(connection: sa.Connection) -> tuple[str | None, str] | None:
+    """Return (the database's revision, the code's head) when migrations of this code are
+    not applied yet (None for the revision of an empty database); None when it is up to
+    date, or ahead: a revision the code does not know was migrated by newer code, whose
+    migrations add to the tables without taking from them, so this code may write on."""
+    head, known = _revisions()
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current == head or (current is not None and current not in known):
+        return None
+    return current, head
 
 
 @contextmanager

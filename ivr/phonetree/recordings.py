@@ -76,19 +76,24 @@ def check(tree: Tree, report: Report, spoken: list[str]) -> None:
                 report.at(("languages", code), f"language '{code}' has no Twilio voice, so "
                           f"it needs recordings; missing in audio/{code}/: {shown}{more} "
                           f"(list them all: flask --app ivr menus recordings {code})")
+    usable: dict[str, list[str]] = {}  # per language: worked out once, not once per file
     for (code, name), file in sorted(tree.recordings.items()):
-        _stray(tree, report, code, name, file)
+        _stray(tree, report, code, name, file, usable)
 
 
-def _stray(tree: Tree, report: Report, code: str, name: str, file: str) -> None:
+def _stray(tree: Tree, report: Report, code: str, name: str, file: str,
+           known: dict[str, list[str]]) -> None:
     if code not in tree.languages:
         report.warning(f"audio/{file}", 0, f"'{code}' is not a language of the menus; "
                        "this recording is never played")
         return
-    language = tree.languages[code]
-    usable = fixed_sentences(tree, code)
-    if language.voice.language is None:
-        usable += pieces(tree, language)
+    usable = known.get(code)
+    if usable is None:
+        language = tree.languages[code]
+        usable = fixed_sentences(tree, code)
+        if language.voice.language is None:
+            usable += pieces(tree, language)
+        known[code] = usable
     if name not in usable:
         report.warning(f"audio/{file}", 0, f"no prompt is called '{name}', so this "
                        f"recording is never played{did_you_mean(name, usable)}")

@@ -36,6 +36,7 @@ from ivr.staff import (
     notices,
     pathdiff,
     recordings,
+    sessions,
     trycall,
 )
 
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=lifetime,
         WTF_CSRF_TIME_LIMIT=int(lifetime.total_seconds()),  # a form stays usable all shift
     )
+    app.session_interface = sessions.Sessions()  # no cookie, no signer: webhooks need none
     CSRFProtect(app)  # the app factory exempts the Twilio webhooks
     layout.init_app(app)
     for blueprint in (dashboard.bp, calls.bp, languages.bp, admin.bp, editor.bp, editor_draft.bp,

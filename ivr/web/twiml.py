@@ -44,12 +44,20 @@ class Renderer:
             if cached is not None:
                 self._cache.move_to_end(key)
         if cached is None:
-            cached = str(self.build(step, root, audio_base, _TURN_MARK))
+            cached = self.template(step, root, audio_base)
             with self._lock:
                 self._cache[key] = cached
                 if len(self._cache) > CACHE_SIZE:
                     self._cache.popitem(last=False)
-        return cached.replace(_MARK, f"n={turn}")
+        return self.fill(cached, turn)
+
+    def template(self, step: Step, root: str = "", audio_base: str = "/audio/") -> str:
+        """The TwiML of ``step`` with a mark where each answer puts its turn (``fill``)."""
+        return str(self.build(step, root, audio_base, _TURN_MARK))
+
+    @staticmethod
+    def fill(template: str, turn: int) -> str:
+        return template.replace(_MARK, f"n={turn}")
 
     def build(self, step: Step, root: str, audio_base: str, turn: int = 0) -> VoiceResponse:
         def url(place) -> str:

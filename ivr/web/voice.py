@@ -23,7 +23,7 @@ from ivr.call.events import Kind as E
 from ivr.live import menus
 from ivr.phonetree.tree import Tree
 from ivr.web import fallback, idempotency, origin, signature
-from ivr.web.twiml import Renderer
+from ivr.web.answers import Answers
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 log = logging.getLogger(__name__)
@@ -62,11 +62,17 @@ def incoming() -> Response:
     if loaded is None:
         return _fallback_answer()
     dialled = _param("To", 32)
-    step = engine.start(loaded.tree, dialled)
-    hotline = loaded.tree.hotline_for(dialled).id
-    started = Event.of(E.CALL_STARTED, hotline=hotline, caller=_param("From", 32), to=dialled)
-    _record(hotline, (started, *step.events))
-    return _render(loaded.tree, step, turn=1)
+    tree = loaded.tree
+
+    def work() -> tuple[engine.Step, str]:
+        return engine.start(tree, dialled), tree.hotline_for(dialled).id
+
+    answer = _answers(tree).get(("start", dialled), now(), request.script_root, _audio_base(),
+                                work)
+    started = Event.of(E.CALL_STARTED, hotline=answer.hotline, caller=_param("From", 32),
+                       to=dialled)
+    _record(answer.hotline, (started, *answer.step.events))
+    return _twiml(answer.twiml(1))
 
 
 @bp.route("/<kind>", methods=METHODS)
@@ -76,17 +82,27 @@ def step(kind: str, rest: str | None = None) -> Response:
     loaded = _loaded()
     if loaded is None:
         return _fallback_answer()
-    place = state.from_url(kind if rest is None else "?", request.args)
-    step = engine.respond(loaded.tree, place, _digits(), now(), _param("DialCallStatus", 16),
-                          _number(_param("DialCallDuration", 8)))
-    if step.dial is not None and step.dial.caller_id is None:
-        # Twilio requires a number of the account as caller ID: the one that was dialled
-        step = dataclasses.replace(step, dial=dataclasses.replace(
-            step.dial, caller_id=_caller_id(_param("To", 32))))
-    hotline = place.hotline if place.hotline in loaded.tree.hotlines else \
-        loaded.tree.default_hotline.id
-    _record(hotline, step.events)
-    return _render(loaded.tree, step, turn=state.turn_of(request.args) + 1)
+    tree, at = loaded.tree, now()
+    args = request.args.to_dict()  # each key's first value, as MultiDict.get gives it
+    kind = kind if rest is None else "?"
+    digits, dial_status = _digits(), _param("DialCallStatus", 16)
+    duration, dialled = _param("DialCallDuration", 8), _param("To", 32)
+
+    def work() -> tuple[engine.Step, str]:
+        place = state.from_url(kind, args)
+        step = engine.respond(tree, place, digits, at, dial_status, _number(duration))
+        if step.dial is not None and step.dial.caller_id is None:
+            # Twilio requires a number of the account as caller ID: the one that was dialled
+            step = dataclasses.replace(step, dial=dataclasses.replace(
+                step.dial, caller_id=_caller_id(dialled)))
+        hotline = place.hotline if place.hotline in tree.hotlines else tree.default_hotline.id
+        return step, hotline
+
+    key = (kind, *map(args.get, state.PLACE_KEYS), digits, dial_status, duration, dialled)
+    answer = _answers(tree).get(key, at, request.script_root, _audio_base(), work,
+                                size=len(request.query_string) + len(dialled or ""))
+    _record(answer.hotline, answer.step.events)
+    return _twiml(answer.twiml(state.turn_of(args) + 1))
 
 
 @bp.route("/status", methods=METHODS)
@@ -133,17 +149,12 @@ def _caller_id(number: str | None) -> str | None:
     return number if number and _E164.match(number) else None
 
 
-def _render(tree: Tree, step: engine.Step, turn: int) -> Response:
-    """The step's TwiML; its webhook URLs name the call's next ``turn``."""
-    return _twiml(_renderer(tree).render(step, request.script_root, _audio_base(), turn))
-
-
-def _renderer(tree: Tree) -> Renderer:
-    """The renderer of ``tree``: one per tree, made when a new tree starts serving."""
-    renderer = current_app.extensions.get("ivr.renderer")
-    if renderer is None or renderer.tree is not tree:
-        renderer = current_app.extensions["ivr.renderer"] = Renderer(tree)
-    return renderer
+def _answers(tree: Tree) -> Answers:
+    """The answers of ``tree``: made when a new tree starts serving."""
+    answers = current_app.extensions.get("ivr.answers")
+    if answers is None or answers.tree is not tree:
+        answers = current_app.extensions["ivr.answers"] = Answers(tree)
+    return answers
 
 
 def _twiml(text: str) -> Response:
@@ -155,7 +166,8 @@ def now() -> datetime:
 
 
 def _param(name: str, limit: int) -> str | None:
-    value = request.values.get(name)
+    values = request.values  # a missing key costs werkzeug's get an exception: look first
+    value = values.get(name) if name in values else None
     return value[:limit] if value else None
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+import phonenumbers
 import pytest
 
 from ivr.call.events import Kind
-from ivr.calllog.privacy import CallerPrivacy, caller_hash, mask, normalise
+from ivr.calllog.privacy import CallerPrivacy, _mask_national, caller_hash, mask, normalise
 
 
 def test_hash_is_the_hmac_of_the_e164_number() -> None:
@@ -85,3 +86,36 @@ def test_redact_leaves_other_events_alone(script) -> None:
     call = script().started()
     menu = call.add(Kind.MENU_ENTERED, menu="main")
     assert CallerPrivacy(b"k1").redact(menu) is menu
+
+
+def _two_parses(raw: str | None) -> str:
+    """The masked form as it was made before (parse, format E.164, parse that again)."""
+    e164 = normalise(raw)
+    if e164 is None:
+        return mask(raw)  # anonymous or unknown: no number to format
+    number = phonenumbers.parse(e164)
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    country, _, national = shown.partition(" ")
+    return f"{country} {_mask_national(national)}"
+
+
+@pytest.mark.parametrize("raw", [
+    "+819012345678", "09012345678", "+81 90 1234 5678 ext. 12", "+81-3-5501-0110 x99",
+    "+390612345678", "+39 0612345678", "+3903123456", "+442079460958", "+14155552671;ext=7",
+    "+639171234567", "+5511987654321", "+977 1 4412345", "+82 2 312 3456", "0120-123-456",
+])
+def test_one_parse_masks_as_two_did(raw) -> None:
+    """A caller's number is parsed once per event now (hash, mask and full number from one
+    parse); the masked form stays what parsing its E.164 form again gave, extensions and
+    Italian leading zeros included."""
+    assert mask(raw) == _two_parses(raw)
+
+
+def test_redact_parses_the_number_once(script, monkeypatch) -> None:
+    parses = []
+    real = phonenumbers.parse
+    monkeypatch.setattr(phonenumbers, "parse", lambda *a, **k: parses.append(a) or real(*a, **k))
+    privacy = CallerPrivacy.from_settings("key", keep_numbers=True)
+    event = script().started(caller="+819012345678").events[0]
+    assert privacy.redact(event).data["caller_masked"] == "+81 90-****-**78"
+    assert len(parses) == 1

@@ -57,6 +57,32 @@ def test_recorded_events_are_stored(make_log, database_url, engine, script, spoo
     assert [t for t in threading.enumerate() if t.name == "calllog-drain"] == []
 
 
+def test_the_events_of_a_burst_share_one_transaction(make_log, database_url, engine,
+                                                     script) -> None:
+    """Webhooks' events wait a moment for the next ones: one commit per burst, not per
+    webhook (a commit per webhook cost a SQLite fsync and the drain thread's CPU each)."""
+    log = make_log(gather_seconds=5.0)
+    commits: list[int] = []
+    sa.event.listen(log.engine, "commit", lambda connection: commits.append(1))
+    call = script("CA1").started().connected()
+    for event in call.events:  # webhooks of many calls, a few ms apart
+        log.record([event])
+        time.sleep(0.02)
+    deadline = time.monotonic() + 30
+    while stored(database_url, "CA1")[0] != [e.uid for e in call.events]:
+        assert time.monotonic() < deadline, "the events were not stored"
+        time.sleep(0.05)
+    assert len(commits) == 1
+
+
+def test_a_flush_does_not_wait_for_the_burst(make_log, database_url, engine, script) -> None:
+    log = make_log(gather_seconds=60.0)
+    call = script("CA1").started()
+    log.record(call.events)
+    assert log.flush(10)  # well before the 60 s a webhook's events would wait
+    assert stored(database_url, "CA1")[0] == [e.uid for e in call.events]
+
+
 def test_full_numbers_are_stored_only_when_turned_on(make_log, database_url, engine,
                                                      script) -> None:
     log = make_log(keep_numbers=True)
