@@ -167,8 +167,7 @@ def _soak(tmp: Path, url: str, minutes: float, rate: float, clients: int, every:
     result = Soak(series={})
     try:
         server.wait_until_up("healthz")
-        logging.getLogger("ivr").setLevel(logging.ERROR)  # the template app's menu warnings
-        template = pool.record_call(server.base, KEYS, tmp / "template")
+        template = record_quietly(server.base, tmp / "template")
         per_path = calibrate(log, template)
         stored0, offset = log.counts()[1], server.log_size()
         calls = Calls(template, rate, clients, result)
@@ -190,6 +189,17 @@ def _soak(tmp: Path, url: str, minutes: float, rate: float, clients: int, every:
         server.stop()
         log.close()
     return result
+
+
+def record_quietly(base: str, folder: Path) -> list[pool.Webhook]:
+    """Record the template call without the in-process app's menu warnings (restored after)."""
+    logger = logging.getLogger("ivr")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return pool.record_call(base, KEYS, folder)
+    finally:
+        logger.setLevel(level)
 
 
 def calibrate(log: calllog.Log, template: list[pool.Webhook]) -> dict[str, int]:

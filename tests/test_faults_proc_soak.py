@@ -9,6 +9,8 @@ at the end than after its first seconds. Memory is only printed.
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from conftest import AUDIO, MENUS
 
@@ -20,7 +22,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 def test_a_short_soak_leaks_no_descriptor_and_stores_every_event(monkeypatch):
     monkeypatch.setenv("IVR_MENUS_DIR", str(MENUS))  # the fixture tree, for server and template
     monkeypatch.setenv("IVR_AUDIO_DIR", str(AUDIO))
+    level = logging.getLogger("ivr").level
     result = soak.soak(minutes=1 / 3, rate=10, clients=4, every=1)
+    assert logging.getLogger("ivr").level == level  # later tests' caplog must see INFO
     print(soak.report(result, warmup=5))
     webhooks = sum(result.statuses.values())
     assert result.statuses == {200: webhooks} and webhooks >= 5 * 10 * 5
