@@ -13,6 +13,13 @@ at once (``post_fork``), and a worker that has finished its requests leaves
 without waiting for Python's teardown (``worker_exit``). Its unwritten call
 events stay in its spool file, which another worker's call log takes up.
 
+On SIGTERM (a deploy, a platform stopping the instance) a worker first takes
+the connections the kernel has already queued for it, then closes its copy of
+the port, and finishes every request it took (``DrainingThreadWorker``): a
+webhook that reached the port is answered, and one sent after it closed is
+refused at once, where Twilio falls back, instead of hanging until the
+workers exit and then being reset.
+
 Staff logins check one password at a time per worker (ivr.staff.slots), so
 hashing never takes every thread. Behind a proxy (IVR_PROXY_HOPS), the app
 believes X-Forwarded-For: the port must be reachable through the proxy only,
@@ -20,6 +27,7 @@ and ``when_ready`` warns at start when gunicorn listens beyond loopback.
 """
 
 import atexit
+import errno
 import ipaddress
 import logging
 import multiprocessing
@@ -27,9 +35,54 @@ import os
 import secrets
 import sys
 
+from gunicorn.workers import gthread
+
+
+class DrainingThreadWorker(gthread.ThreadWorker):
+    """gunicorn's gthread worker that, told to stop, serves what is queued and closes the port.
+
+    gunicorn's own worker stops polling the port on SIGTERM but keeps it open
+    until its last request is done: the kernel goes on completing new
+    connections, and when the last process closes the port every one of
+    them is reset, after waiting up to the graceful timeout. This worker
+    accepts what is queued (those requests are answered like the others)
+    and closes its copy of the port at once; the master closed its own
+    before signalling, so once every worker has, connecting is refused.
+    A worker recycled by ``max_requests`` keeps the usual way: the others
+    still serve the port.
+    """
+
+    told_to_stop = False
+
+    def handle_exit(self, sig, frame):
+        self.told_to_stop = True
+        super().handle_exit(sig, frame)
+
+    def set_accept_enabled(self, enabled):
+        if not enabled and self.told_to_stop and self._accepting:
+            for listener in self.sockets:
+                self._take_queued(listener)
+        super().set_accept_enabled(enabled)
+        if not enabled and self.told_to_stop:
+            for listener in self.sockets:
+                listener.close()
+
+    def _take_queued(self, listener) -> None:
+        while True:
+            try:
+                client, address = listener.accept()
+            except OSError as exc:
+                if exc.errno == errno.ECONNABORTED:
+                    continue  # that one gave up; others may wait behind it
+                return  # EAGAIN: none left (or the port is unusable: nothing to take)
+            self.nr_conns += 1
+            client.setblocking(True)
+            self.enqueue_req(gthread.TConn(self.cfg, client, address, listener.getsockname()))
+
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count(), 4)))
-worker_class = "gthread"
+worker_class = DrainingThreadWorker  # gthread, closing the port at once on SIGTERM
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 20           # a request running this long is stuck: restart the worker
 graceful_timeout = 20  # let in-flight webhooks finish on deploy
@@ -38,6 +91,7 @@ preload_app = True     # load once, fork fast: a recycled worker is replaced at 
 max_requests = 5000    # recycle workers now and then (each between N and 2N: post_fork)
 max_requests_jitter = 0  # post_fork spreads the limits instead, in proportion to N
 limit_request_line = 8190
+STOP_FLUSH_SECONDS = 5  # a stopping worker's wait for the database (worker_exit)
 accesslog = "-"
 errorlog = "-"
 # The path without the query string: a GET webhook's query could hold a caller's number.
@@ -80,15 +134,33 @@ def worker_exit(server, worker):
     took 1 to 2 s under load. By now its requests are answered; the atexit
     handlers release the call log's spool file. A worker ending with an error
     takes the normal way, so that gunicorn sees its exit code.
+
+    A worker told to stop (SIGTERM: a deploy, the platform stopping the
+    instance) first stores what its spool holds, for ``STOP_FLUSH_SECONDS``
+    at most, and no longer than one try when the database is down: the next
+    start may be on a fresh disk (a new dyno, a new container), where the
+    spool files of this one are gone. A worker recycled by ``max_requests``
+    does not wait: the others take up its spool.
     """
     error = sys.exc_info()[1]  # the SystemExit the worker is leaving with
     in_worker = worker.pid == os.getpid()  # the master calls this hook too
     if in_worker and isinstance(error, SystemExit) and error.code in (0, None):
+        if getattr(worker, "told_to_stop", False):
+            store_spool(worker)
         atexit._run_exitfuncs()
         logging.shutdown()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)
+
+
+def store_spool(worker) -> None:
+    """Write this worker's spooled call events to the database before it stops, if it can."""
+    calllog = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("calllog")
+    if calllog is not None and not calllog.flush(STOP_FLUSH_SECONDS, once=True):
+        worker.log.warning("call log: the database did not take every event (down, or not "
+                           "within %d s); the rest stay in the spool for the next start",
+                           STOP_FLUSH_SECONDS)
 
 
 def when_ready(server) -> None:

@@ -7,10 +7,9 @@ so a retried batch stores nothing twice; the events of a quarter of a second
 go in one transaction, not one commit per webhook), keeps it on failure or while
 the tables are missing or behind the code, retries (``trouble``: how often, and
 what the operator is told), and looks every second for the spool files of
-stopped processes to drain them too. A stopping process never waits for the
-database: it lets go of its spool file and leaves what it holds to them.
-Threads, files and engines are made lazily per process, so an app created
-before gunicorn forks its workers is safe to use in each of them.
+stopped processes to drain them too. A stopping process lets go of its spool
+file (gunicorn's SIGTERM: after one flush) and leaves what it holds to them.
+Threads, files and engines are made lazily per process: safe after a fork.
 """
 
 from __future__ import annotations
@@ -77,9 +76,9 @@ class CallLog:
         that left even if this one never answers a call (gunicorn's post_worker_init)."""
         self._current()._start()
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Store everything kept so far (orphaned spools too); False if not done in ``timeout``."""
-        return self._current().flush(timeout)
+    def flush(self, timeout: float = 10.0, *, once: bool = False) -> bool:
+        """Store what is kept (orphans too); False if not done in ``timeout`` (once: one try)."""
+        return self._current().flush(timeout, once=once)
 
     @property
     def engine(self) -> Engine:
