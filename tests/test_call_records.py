@@ -143,3 +143,47 @@ def test_the_fallback_logs_the_failed_url_without_its_query_or_credentials(
     assert events == [(E.FALLBACK_USED, {"error_code": "11200",
                                          "error_url": "https://ivr.example.org/voice/menu"})]
     assert call.call_sid == SID
+
+
+def test_a_call_answered_by_the_apps_own_fallback_is_in_the_log(make_app, clock, tmp_path,
+                                                                migrated_url):
+    """No menus passed the checks and none were kept: the caller hears the fallback, and the
+    call log still has the call, and why, rather than nothing."""
+    (tmp_path / "no-menus").mkdir()
+    app = make_app(DATABASE_URL=migrated_url, IVR_MENUS_DIR=str(tmp_path / "no-menus"))
+    client = app.test_client()
+    clock.now = jst("2026-11-24 10:00")
+    first = post(client, "/voice")
+    second = post(client, "/voice/menu?h=main&l=en&t=main&n=2", Digits="4")
+    for answer in (first, second):
+        assert answer.headers["X-IVR-Tree"] == "none"
+        assert [verb.tag for verb in twiml(answer)][:4] == ["Say", "Say", "Say", "Dial"]
+    call, events = flushed(app)
+    assert events == [
+        (E.CALL_STARTED, {"hotline": None, "to": "+815000000000",
+                          "caller_masked": "+81 90-****-**78",
+                          "caller_hash": hmac.new(b"test-key", CALLER.encode(),
+                                                  hashlib.sha256).hexdigest()}),
+        (E.FALLBACK_USED, {"reason": "no_menus"}),
+        (E.FALLBACK_USED, {"reason": "no_menus"}),
+    ]
+    assert call.call_sid == SID
+
+
+def test_a_step_that_fails_logs_the_fallback_after_its_own_events(make_app, clock,
+                                                                  migrated_url, monkeypatch):
+    app = make_app(DATABASE_URL=migrated_url)
+    client = app.test_client()
+    clock.now = jst("2026-11-24 10:00")
+    twiml(post(client, "/voice"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a step")
+
+    monkeypatch.setattr("ivr.call.engine.respond", broken)
+    answer = post(client, "/voice/language?h=main&t=language&n=1", Digits="1")
+    assert answer.status_code == 200
+    assert [verb.tag for verb in twiml(answer)][:4] == ["Say", "Say", "Say", "Dial"]
+    _, events = flushed(app)
+    assert [kind for kind, _ in events][-2:] == [E.MENU_ENTERED, E.FALLBACK_USED]
+    assert events[-1] == (E.FALLBACK_USED, {"reason": "error"})

@@ -32,7 +32,8 @@ class Kind(StrEnum):
     DIAL_STARTED = "dial_started"          # service, number
     DIAL_RESULT = "dial_result"            # service, dial_status, dial_duration (s) | None
     NUMBER_TOLD = "number_told"            # service
-    FALLBACK_USED = "fallback_used"        # error_code, error_url (Twilio's Voice Fallback URL)
+    FALLBACK_USED = "fallback_used"        # error_code, error_url (Twilio's Voice Fallback URL),
+    #                                        or reason (FallbackReason: the app's own fallback)
     EMERGENCY_ADVICE = "emergency_advice"  # where (greeting | goodbye | closed | unavailable)
     CALL_ENDED = "call_ended"              # where (menu id or service), reason
     CALL_STATUS = "call_status"            # status, duration (s) (Twilio's status callback)
@@ -45,6 +46,13 @@ class EndReason(StrEnum):
     NO_INPUT = "no_input"          # silence after the last retry
     TOO_MANY_INVALID = "too_many_invalid"
     DIALLED = "dialled"            # the caller was connected and the call went on there
+
+
+class FallbackReason(StrEnum):
+    """Why the app itself answered with the static fallback (``FALLBACK_USED.reason``)."""
+
+    NO_MENUS = "no_menus"  # no tree passed the checks, and no last good one was kept
+    ERROR = "error"        # a step of the app failed
 
 
 @dataclass(frozen=True)

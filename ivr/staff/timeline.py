@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ivr.call.events import CallEvent, Kind
+from ivr.call.events import CallEvent, FallbackReason, Kind
 from ivr.calllog.outcome import JAPAN
 from ivr.staff.names import Names
 
@@ -151,6 +151,23 @@ def _simple(template: str) -> Callable[[Data, Names, datetime], str]:
     return fill
 
 
+_FALLBACK = {
+    FallbackReason.NO_MENUS: "No menus passed the checks; the caller heard the fallback answer "
+                             "(the 110 advice and the 24 h line)",
+    FallbackReason.ERROR: "A step of the app failed; the caller heard the fallback answer "
+                          "(the 110 advice and the 24 h line)",
+}
+
+
+def _fallback(data: Data, names: Names, at: datetime) -> str:
+    """Twilio's fallback URL (an error code), or the app's own fallback (a reason)."""
+    reason = data.get("reason")
+    if reason in _FALLBACK:
+        return _FALLBACK[reason]
+    return _simple("The app failed; Twilio played the fallback answer (error {error})")(
+        data, names, at)
+
+
 _DESCRIPTIONS: dict[Kind, Callable[[Data, Names, datetime], str]] = {
     Kind.CALL_STARTED: _simple("Call from {caller} to {to} ({hotline})"),
     Kind.LANGUAGE_CHOSEN: _simple("Chose {language}"),
@@ -162,8 +179,7 @@ _DESCRIPTIONS: dict[Kind, Callable[[Data, Names, datetime], str]] = {
     Kind.DIAL_STARTED: _simple("Dialled {service} at {number}"),
     Kind.DIAL_RESULT: _dial_result,
     Kind.NUMBER_TOLD: _simple("Heard the number of {service}"),
-    Kind.FALLBACK_USED: _simple("The app failed; Twilio played the fallback answer "
-                                "(error {error})"),
+    Kind.FALLBACK_USED: _fallback,
     Kind.EMERGENCY_ADVICE: _simple("Heard the 110/119 emergency advice {where}"),
     Kind.CALL_ENDED: _ended,
     Kind.CALL_STATUS: _status,

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from ivr.call import engine, state
-from ivr.call.events import CallEvent, Event
+from ivr.call.events import CallEvent, Event, FallbackReason
 from ivr.call.events import Kind as E
 from ivr.live import menus
 from ivr.phonetree.tree import Tree
@@ -31,6 +31,7 @@ METHODS = ["GET", "POST"]  # Twilio posts; a number can be set to GET
 _SID = re.compile(r"^[A-Za-z]{2}[0-9a-fA-F]{32}$")
 _NOT_KEYS = re.compile(r"[^0-9*#]")
 TREE_HEADER = "X-IVR-Tree"
+FALLBACK_SEQ = 100  # the app's own fallback events come after any its request recorded
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
@@ -59,9 +60,10 @@ def _loaded() -> menus.Loaded | None:
 def incoming() -> Response:
     """A call comes in: greeting, emergency advice, language choice."""
     loaded = _loaded()
-    if loaded is None:
-        return _fallback_answer()
     dialled = _param("To", 32)
+    if loaded is None:
+        started = Event.of(E.CALL_STARTED, hotline=None, caller=_param("From", 32), to=dialled)
+        return _fallback_answer(FallbackReason.NO_MENUS, started)
     tree = loaded.tree
 
     def work() -> tuple[engine.Step, str]:
@@ -81,7 +83,7 @@ def step(kind: str, rest: str | None = None) -> Response:
     """A key, a silence or a dial outcome at the place the URL names."""
     loaded = _loaded()
     if loaded is None:
-        return _fallback_answer()
+        return _fallback_answer(FallbackReason.NO_MENUS)
     tree, at = loaded.tree, now()
     args = request.args.to_dict()  # each key's first value, as MultiDict.get gives it
     kind = kind if rest is None else "?"
@@ -130,10 +132,14 @@ def _failed(exc: Exception) -> Response:
     if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
         return Response(exc.description, exc.code, mimetype="text/plain")
     log.exception("a voice step failed (call %s); answering with the fallback", _sid())
-    return _fallback_answer()
+    return _fallback_answer(FallbackReason.ERROR)
 
 
-def _fallback_answer() -> Response:
+def _fallback_answer(reason: FallbackReason | None = None, *before: Event) -> Response:
+    """The static fallback TwiML. With a ``reason`` the app chose it itself (no menus, or a
+    step failed): the call log says so, after a step's own events (``FALLBACK_SEQ``)."""
+    if reason is not None:
+        _record(None, (*before, Event.of(E.FALLBACK_USED, reason=reason)), start=FALLBACK_SEQ)
     config = current_app.config
     caller_id = _caller_id(config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32))
     return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
@@ -193,7 +199,7 @@ def _audio_base() -> str:
 
 
 def _record(hotline: str | None, events: Iterable[Event],
-            read: Iterable[str] = idempotency.READ) -> None:
+            read: Iterable[str] = idempotency.READ, start: int = 0) -> None:
     """Hand the events to the call log, if there is one; never fails the call.
 
     Each event is named after the request (``idempotency``): a replayed or
@@ -207,7 +213,8 @@ def _record(hotline: str | None, events: Iterable[Event],
     try:
         request_id = idempotency.request_id(sid, request.path, request.values, read)
         calllog.record([CallEvent(f"{request_id}:{seq}", sid, hotline or "", at, seq,
-                                  event.kind, event.data) for seq, event in enumerate(events)])
+                                  event.kind, event.data)
+                        for seq, event in enumerate(events, start)])
     except Exception:  # the log must never break a call
         log.exception("call log failed to take the events of call %s", sid)
 

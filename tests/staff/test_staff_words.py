@@ -61,6 +61,12 @@ def event(kind: Kind, **data) -> CallEvent:
      "Heard the number of Human rights line for foreigners"),
     (Kind.FALLBACK_USED, {"error_code": "11200", "error_url": "https://x"},
      "The app failed; Twilio played the fallback answer (error 11200)"),
+    (Kind.FALLBACK_USED, {"reason": "no_menus"},
+     "No menus passed the checks; the caller heard the fallback answer (the 110 advice and "
+     "the 24 h line)"),
+    (Kind.FALLBACK_USED, {"reason": "error"},
+     "A step of the app failed; the caller heard the fallback answer (the 110 advice and the "
+     "24 h line)"),
     (Kind.EMERGENCY_ADVICE, {"where": "greeting"},
      "Heard the 110/119 emergency advice in the greeting"),
     (Kind.EMERGENCY_ADVICE, {"where": "unavailable"},
