@@ -39,7 +39,7 @@ from bench.sidebyside import (  # noqa: E402
     TOKEN,
     _stop,
     cold_start,
-    environment,
+    prepared,
     settled_cpu,
     wrk,
 )
@@ -76,11 +76,7 @@ def shares(raw: Path) -> dict[str, float]:
 
 
 def under_gunicorn(args: argparse.Namespace, tmp: Path, url: str) -> None:
-    today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
-    menus_dir, audio_dir = pairs.bench_menus(ROOT, tmp, today)
-    recorded = pairs.record(menus_dir, audio_dir, tmp / "record")
-    env = {**environment(tmp, url), "IVR_MENUS_DIR": str(menus_dir),
-           "IVR_AUDIO_DIR": str(audio_dir)}
+    recorded, env = prepared(tmp, url)
     app, _ = cold_start(env, tmp, recorded["incoming call"][0])
     load = argparse.Namespace(threads=2, connections=args.connections)
     try:

@@ -188,12 +188,20 @@ def reload_under_load(server: Server, hook: pool.Webhook, menus_dir: Path, tmp: 
             "tree_before": before, "tree_after": after}
 
 
-def run(args: argparse.Namespace, tmp: Path, url: str) -> dict:
+def prepared(tmp: Path, url: str) -> tuple[dict, dict[str, str]]:
+    """The webhooks of real calls, recorded on the bench menus (IOM closed today), and the
+    servers' environment serving those menus."""
     today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
     menus_dir, audio_dir = pairs.bench_menus(ROOT, tmp, today)
     recorded = pairs.record(menus_dir, audio_dir, tmp / "record")
     env = {**environment(tmp, url), "IVR_MENUS_DIR": str(menus_dir),
            "IVR_AUDIO_DIR": str(audio_dir)}
+    return recorded, env
+
+
+def run(args: argparse.Namespace, tmp: Path, url: str) -> dict:
+    recorded, env = prepared(tmp, url)
+    menus_dir = Path(env["IVR_MENUS_DIR"])
     names = args.only or list(pairs.WEBHOOKS)
     figures: dict = {"db": args.db, "load_average": os.getloadavg()[0], "webhooks": {}}
     extra = tuple(shlex.split(args.gunicorn))

@@ -92,6 +92,15 @@ def menus_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(MENUS, tmp_path / "menus"))
 
 
+def break_main_menu(folder: Path) -> None:
+    """Make ``folder``'s main.yaml fail the checks: option 3 goes to a menu that does not exist
+    (menus/main.yaml:35, the README's example of a rejected edit)."""
+    main = folder / "main.yaml"
+    text = main.read_text(encoding="utf-8")
+    assert "menu: legal" in text
+    main.write_text(text.replace("menu: legal", "menu: legl"), encoding="utf-8")
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock(jst("2026-11-24 10:00"))  # a Tuesday morning, every office open

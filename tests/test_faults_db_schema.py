@@ -54,6 +54,18 @@ def assert_logged_once_in_order(url: str, sids: list[str]) -> None:
     assert (tally.problems, tally.stored, tally.duplicates) == ([], tally.expected, 0)
 
 
+def calls_logged_without_a_word(env: dict[str, str], tmp_path: Path, url: str, tag: str) -> None:
+    """Serve the hotline, play calls, and check the log holds them, and gunicorn's log no
+    call log trouble."""
+    hotline = h.Hotline(env, tmp_path / "gunicorn.log")
+    try:
+        hotline.wait_until_up()
+        assert_logged_once_in_order(url, calls_answered(hotline.base, tag))
+    finally:
+        hotline.stop()
+    assert "call log:" not in hotline.text()
+
+
 @pytest.mark.postgres
 def test_an_empty_postgresql_database_gets_its_tables_from_the_release_step(
         empty_postgres: str, tmp_path: Path) -> None:
@@ -61,14 +73,7 @@ def test_an_empty_postgresql_database_gets_its_tables_from_the_release_step(
     done = h.release(env)
     assert (done.returncode, done.stdout) == (
         0, f"Database upgraded from empty to revision {HEAD}.\n"), done.stderr
-    hotline = h.Hotline(env, tmp_path / "gunicorn.log")
-    try:
-        hotline.wait_until_up()
-        sids = calls_answered(hotline.base, "aa")
-        assert_logged_once_in_order(empty_postgres, sids)
-    finally:
-        hotline.stop()
-    assert "call log:" not in hotline.text()
+    calls_logged_without_a_word(env, tmp_path, empty_postgres, "aa")
 
 
 @pytest.mark.postgres
@@ -114,11 +119,4 @@ def test_an_empty_sqlite_file_logs_calls_with_or_without_the_release_step(
     if with_release:
         done = h.release(env)
         assert done.returncode == 0 and done.stdout.endswith(f"revision {HEAD}.\n"), done
-    hotline = h.Hotline(env, tmp_path / "gunicorn.log")
-    try:
-        hotline.wait_until_up()
-        sids = calls_answered(hotline.base, "dd")
-        assert_logged_once_in_order(url, sids)
-    finally:
-        hotline.stop()
-    assert "call log:" not in hotline.text()
+    calls_logged_without_a_word(env, tmp_path, url, "dd")

@@ -12,12 +12,11 @@ English line, the advice again, hang up. ``/healthz`` says why.
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import MENUS
+from conftest import break_main_menu
 from faults_support import HOTLINE, new_call, send, start, wait_stored
 
 pytestmark = pytest.mark.e2e
@@ -49,12 +48,10 @@ def assert_fallback(body: bytes) -> None:
 
 @pytest.mark.parametrize(("source", "database"), [
     ("database", "postgresql"), ("database", "sqlite"), ("folder", "sqlite")])
-def test_the_fallback_answers_without_menus_and_database(tmp_path, source, database):
-    menus = tmp_path / "menus"
-    shutil.copytree(MENUS, menus)
-    main = menus / "main.yaml"
-    main.write_text(main.read_text(encoding="utf-8").replace("menu: legal", "menu: legl"),
-                    encoding="utf-8")
+def test_the_fallback_answers_without_menus_and_database(tmp_path, menus_copy, source,
+                                                         database):
+    menus = menus_copy
+    break_main_menu(menus)
     server = start(tmp_path / "instance", IVR_MENUS_SOURCE=source, IVR_MENUS_DIR=str(menus),
                    **unreachable(database, tmp_path))
     try:

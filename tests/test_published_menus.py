@@ -4,11 +4,10 @@ reaches calls on every instance sharing the database, and an outage keeps the la
 from __future__ import annotations
 
 import logging
-import shutil
 from datetime import timedelta
 
 import pytest
-from conftest import MENUS, _postgres_outage, jst, post, says, twiml
+from conftest import MENUS, _postgres_outage, break_main_menu, jst, post, says, twiml
 
 from ivr.db import database
 from ivr.live import menus as live
@@ -125,12 +124,9 @@ def test_an_outage_during_service_keeps_the_tree_and_says_so_once(published, pg_
     assert "menus: the database is back" in caplog.text
 
 
-def test_a_broken_folder_is_not_seeded(published, tmp_path, migrated_url):
-    folder = tmp_path / "menus"
-    shutil.copytree(MENUS, folder)
-    main = folder / "main.yaml"
-    main.write_text(main.read_text(encoding="utf-8").replace("menu: legal", "menu: legl"),
-                    encoding="utf-8")
+def test_a_broken_folder_is_not_seeded(published, menus_copy, migrated_url):
+    folder = menus_copy
+    break_main_menu(folder)
     app = published("one", IVR_MENUS_DIR=str(folder))
     assert live.of(app).current is None
     assert str(live.of(app).errors[0]).startswith("menus/main.yaml:35: error: menu 'main'")
