@@ -11,6 +11,7 @@ from conftest import MENUS, _postgres_outage, break_main_menu, jst, post, says, 
 
 from ivr.db import database
 from ivr.live import menus as live
+from ivr.live.sources import Unavailable
 from ivr.menustore import notices, versions
 
 MENU = "/voice/menu?h=main&l=en&t=main"
@@ -41,6 +42,46 @@ def test_the_first_start_publishes_the_menus_folder_once(published):
               for p in (MENUS).rglob("*.yaml")}
     with engine(first).connect() as connection:
         assert dict(versions.latest(connection).files) == folder
+
+
+def test_workers_starting_together_publish_the_folder_once(published, migrated_url,
+                                                          monkeypatch, caplog):
+    """Another worker publishes the folder between this one's look and its own insert."""
+    real = versions.add
+
+    def another_worker_first(connection, files, root, **options):
+        theirs = database.create_engine(migrated_url)
+        try:
+            with theirs.begin() as other:
+                real(other, files, root, **options)
+        finally:
+            theirs.dispose()
+        return real(connection, files, root, **options)
+
+    monkeypatch.setattr(versions, "add", another_worker_first)
+    app = published("one")
+    with engine(app).connect() as connection:
+        listed = versions.history(connection)
+    assert [(v.number, v.kind) for v in listed] == [(1, "seed")]
+    assert (live.of(app).current.origin, live.of(app).current.version) == (
+        "source", live.of(published("two")).current.version)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+            and r.name.startswith("ivr.live")] == []
+
+
+def test_a_cut_between_the_look_and_the_read_keeps_the_tree(published, monkeypatch):
+    """The database answers the look for changes, then fails the read: the same as an
+    outage at the look (the watcher's thread must not meet the error)."""
+    menus = live.of(published("one"))
+    version, said = menus.current.version, "the database cannot be reached to read the menus"
+
+    def cut():
+        raise Unavailable(said)
+
+    monkeypatch.setattr(menus.source, "stamp", lambda: "a newer version")
+    monkeypatch.setattr(menus.source, "read", cut)
+    assert [menus.check(), menus.check()] == [False, False]
+    assert (menus.current.version, menus.outage) == (version, said)
 
 
 def test_a_published_version_reaches_a_call_on_another_instance(published, clock):

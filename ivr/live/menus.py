@@ -85,11 +85,9 @@ class Menus:
         with self._lock:
             try:
                 stamp = self.source.stamp()
-            except Unavailable as exc:
+                return stamp != self._seen and self._load(stamp)
+            except Unavailable as exc:  # at the look or, cut a moment later, at the read
                 return self._unavailable(exc)
-            if stamp == self._seen:
-                return False
-            return self._load(stamp)
 
     def load(self) -> bool:
         """Load the source now; on errors keep (or adopt) the last good tree."""

@@ -60,13 +60,13 @@ class StoreSource:
 
     def read(self) -> Bundle:
         here = self.folder.read()
-        with self._reading("read the menus"), self.engine().begin() as connection:
+        with self._reading("read the menus"):
             if self.versions:
-                version = versions.latest(connection) or self._seed(connection, here)
+                self._seed(here)
+            with self.engine().begin() as connection:
+                version = versions.latest(connection) if self.versions else None
                 files = version.bundle() if version else here
-            else:
-                files = here
-            return self._with_state(connection, files, here.recordings, here.placeholders)
+                return self._with_state(connection, files, here.recordings, here.placeholders)
 
     def bundle_of(self, connection: sa.Connection, files: Mapping[str, str],
                   root: str) -> Bundle:
@@ -86,20 +86,24 @@ class StoreSource:
         return Bundle(files.root, files.files, frozen_map({**local, **stored}),
                       files.unreadable, in_force, placeholders - set(stored))
 
-    def _seed(self, connection: sa.Connection, folder: Bundle) -> versions.Version | None:
-        """Publish the menus folder as version 1, if it loads; None when it does not."""
+    def _seed(self, folder: Bundle) -> None:
+        """On an empty database, publish the menus folder as version 1 if it passes the checks
+        (if not, the holder loads the folder itself and reports its problems). Workers
+        starting together may all try: only one insert of version 1 can succeed."""
+        with self.engine().connect() as connection:
+            if versions.latest_number(connection) is not None:
+                return
         try:
             loader.load_bundle(folder)
         except LoadError:
-            return None  # the holder loads the folder itself and reports its problems
+            return
         try:
-            version = versions.add(connection, folder.files, folder.root, kind="seed",
-                                   note=SEED_NOTE, author="menus folder", now=self.clock())
-        except versions.VersionError:  # another worker seeded it at the same moment
-            connection.rollback()
-            return versions.latest(connection)
-        log.info("menus: the menus folder is published as version %d", version.number)
-        return version
+            with self.engine().begin() as connection:
+                versions.add(connection, folder.files, folder.root, kind="seed", number=1,
+                             note=SEED_NOTE, author="menus folder", now=self.clock())
+        except versions.VersionError:  # another worker seeded it a moment ago
+            return
+        log.info("menus: the menus folder is published as version 1")
 
     @contextmanager
     def _reading(self, what: str) -> Iterator[None]:

@@ -86,13 +86,15 @@ def history(connection: Connection, limit: int = 200) -> list[Version]:
 
 
 def add(connection: Connection, files: Mapping[str, str], root: str, *, kind: str, note: str,
-        author: str, now: datetime, based_on: int | None = None) -> Version:
-    """Add the next version (in the caller's transaction) and audit it."""
+        author: str, now: datetime, based_on: int | None = None,
+        number: int | None = None) -> Version:
+    """Add the next version (or version ``number``, which must not exist yet) in the caller's
+    transaction, and audit it."""
     if kind not in KINDS:
         raise VersionError(f"unknown kind of version '{kind}'")
     if not note.strip():
         raise VersionError("say in a few words what changed and why: the note is required")
-    number = (latest_number(connection) or 0) + 1
+    number = number or (latest_number(connection) or 0) + 1
     values = {"number": number, "kind": kind, "root": root, "files": dict(files),
               "digest": digest(root, files), "note": note.strip(), "author": author,
               "based_on": based_on, "created_at": naive(now)}
