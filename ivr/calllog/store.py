@@ -19,11 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ivr.call.events import CallEvent, Kind
-from ivr.calllog import tally
+from ivr.calllog import bulk, tally
 from ivr.calllog.fold import Stored, fold
 from ivr.calllog.outcome import CallSummary, Outcome, summarise
 from ivr.calllog.schema import call_events, calls
-from ivr.db import database
 
 
 @dataclass(frozen=True)
@@ -143,10 +142,8 @@ def _claim_calls(connection: Connection, firsts: dict[str, CallSummary]
     Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
     placeholders = [{**call_row(summary), "call_sid": sid} for sid, summary in firsts.items()]
-    statement = (database.insert(connection, calls)
-                 .on_conflict_do_nothing(index_elements=["call_sid"])
-                 .returning(calls.c.id, calls.c.call_sid))
-    ids = {sid: id_ for id_, sid in connection.execute(statement, placeholders)}
+    ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, placeholders,
+                                                key="call_sid", returning=("id", "call_sid"))}
     known = [sid for sid in firsts if sid not in ids]
     old: dict[str, Mapping[str, Any]] = {}
     if known:
@@ -178,9 +175,8 @@ def _insert_events(connection: Connection, ids: dict[str, int],
     rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
              "kind": str(e.kind), "data": dict(e.data)}
             for sid, found in by_call.items() for e in found]
-    statement = (database.insert(connection, call_events)
-                 .on_conflict_do_nothing(index_elements=["uid"]).returning(call_events.c.uid))
-    return set(connection.execute(statement, rows).scalars())
+    return {uid for uid, in bulk.insert(connection, call_events, rows, key="uid",
+                                         returning=("uid",))}
 
 
 def _recompute(connection: Connection, call_ids: list[int],

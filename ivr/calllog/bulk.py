@@ -1,0 +1,93 @@
+"""Many rows in one INSERT whose SQL never changes: the rows travel as one JSON parameter.
+
+SQLAlchemy's executemany with RETURNING ("insertmanyvalues") renders a VALUES
+tuple per row, so the statement's text and its parameters grow with the batch:
+SQLite prepares it again for every new batch size, psycopg parses it again
+every time (its cache skips statements of more than 50 parameters), and every
+value of every row goes through SQLAlchemy's per-row processing. Here a batch
+is one parameter, a JSON array of rows, which the database unpacks itself
+(SQLite's ``json_each``, PostgreSQL's ``json_array_elements``) into an
+``INSERT .. SELECT .. ON CONFLICT (key) DO NOTHING RETURNING``, whose SQL
+depends only on the table and the dialect: built once, prepared once.
+
+The values stored are the ones SQLAlchemy's own binding gives: on SQLite the
+column types' bind processors make the text of times and dates, the 0/1 of a
+boolean and the JSON column's text (so a row is byte for byte what a Core
+insert stores); on PostgreSQL each value is cast to its column's type.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect
+
+
+def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+           key: str, returning: Sequence[str]) -> list[sa.Row]:
+    """Insert ``rows`` (every column but the primary key) unless their ``key`` is taken;
+    return the ``returning`` columns of the rows inserted, in no particular order."""
+    if not rows:
+        return []
+    dialect = connection.dialect
+    statement, converters = _statement(dialect, table, key, tuple(returning))
+    payload = [[row[name] if convert is None else convert(row[name])
+                for name, convert in converters] for row in rows]
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
+    return connection.execute(statement, {"rows": text}).all()
+
+
+def _refused(value: object) -> Any:
+    raise TypeError(f"{type(value).__name__} is not a value of the call log's columns")
+
+
+Converter = Callable[[Any], Any] | None
+
+
+@functools.lru_cache(maxsize=64)  # per engine's dialect: a few in a process
+def _statement(dialect: Dialect, table: sa.Table, key: str, returning: tuple[str, ...]
+               ) -> tuple[sa.TextClause, list[tuple[str, Converter]]]:
+    """The INSERT .. SELECT of ``table`` for ``dialect``, and each column's converter."""
+    name = dialect.name
+    columns = [column for column in table.columns if not column.primary_key]
+    if name == "sqlite":
+        picks = [f"json_extract(value, '$[{n}]')" for n in range(len(columns))]
+        source, where = "json_each(:rows)", " WHERE true"  # WHERE: ON CONFLICT parses after it
+        converters = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect))
+                      for c in columns]
+    elif name == "postgresql":
+        picks = [_pg_pick(n, column, dialect) for n, column in enumerate(columns)]
+        source, where = "json_array_elements(CAST(:rows AS json)) AS rows(value)", ""
+        converters = [(c.name, _pg_converter(c)) for c in columns]
+    else:
+        raise NotImplementedError(f"the call log has no bulk insert for {name}")
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
+           f"SELECT {', '.join(picks)} FROM {source}{where} "
+           f"ON CONFLICT ({quote(key)}) DO NOTHING "
+           f"RETURNING {', '.join(quote(name) for name in returning)}")
+    result_types = {name: table.c[name].type for name in returning}
+    return sa.text(sql).columns(**result_types), converters
+
+
+def _pg_pick(n: int, column: sa.Column, dialect: Dialect) -> str:
+    return f"CAST(value->>{n} AS {column.type.compile(dialect)})"
+
+
+def _pg_converter(column: sa.Column) -> Converter:
+    """Make a value JSON text PostgreSQL casts back to the column's type."""
+    if isinstance(column.type, sa.JSON):
+        return json.dumps  # what SQLAlchemy's JSONB binding sends
+    kind = column.type.python_type
+    if kind is datetime or kind is date:
+        return _isoformat
+    return None
+
+
+def _isoformat(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
