@@ -8,7 +8,9 @@ decoded and stored in one transaction per batch, as the drain thread does
 (``writer._decode`` and ``store.write_events`` in ``engine.begin()``), on a
 SQLite file (WAL, ``database.create_engine``) or a PostgreSQL schema of its
 own (dropped after). Batches: 300 new calls of 1 event (a busy second of
-first webhooks), 60 new calls of 5 events, 300 known calls of 1 event (a
+first webhooks), 60 new calls of 5 events, 40 new calls of 2 events (what
+a worker gathers in a quarter of a second under ``bench/profile.py``'s load
+of menu choices, each a call of its own), 300 known calls of 2 events (a
 later webhook of calls already stored: folded into their rows). Record: the
 events of an incoming call (a caller number to redact) and of a menu choice,
 through the real ``CallLog.record`` into a spool file, its drain thread not
@@ -90,12 +92,13 @@ class Case:
                                                 for e in incoming(sid, at)])
             return lines_of([e for sid in sids
                              for e in menu_choice(sid, at + timedelta(seconds=5))])
-        make = five if self.per_call == 5 else (lambda sid, at: menu_choice(sid, at)[:1])
-        return lines_of([e for sid in sids for e in make(sid, at)])
+        make = {1: lambda sid, at: menu_choice(sid, at)[:1], 2: menu_choice, 5: five}
+        return lines_of([e for sid in sids for e in make[self.per_call](sid, at)])
 
 
 CASES = [Case("300 new calls x 1 event", 300, 1, False),
          Case("60 new calls x 5 events", 60, 5, False),
+         Case("40 new calls x 2 events", 40, 2, False),
          Case("300 known calls x 2 events", 300, 2, True)]
 
 
@@ -161,7 +164,7 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=float, default=3.0, help="per case")
     parser.add_argument("--profile", type=int, metavar="CASE", choices=range(len(CASES)),
-                        help="cProfile 20 batches of case CASE (0, 1, 2) instead")
+                        help="cProfile 20 batches of case CASE (0 to 3) instead")
     args = parser.parse_args()
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
           f"{os.cpu_count()} cores; CPU time (process_time), median per call")

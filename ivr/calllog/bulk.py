@@ -30,16 +30,37 @@ from sqlalchemy.engine import Connection, Dialect
 
 def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
            key: str, returning: Sequence[str]) -> list[sa.Row]:
-    """Insert ``rows`` (every column but the primary key) unless their ``key`` is taken;
-    return the ``returning`` columns of the rows inserted, in no particular order."""
+    """Insert ``rows`` (every column but an autoincrementing id) unless their ``key`` is
+    taken; return the ``returning`` columns of the rows inserted, in no particular order."""
     if not rows:
         return []
-    dialect = connection.dialect
-    statement, converters = _statement(dialect, table, key, tuple(returning))
+    quote = connection.dialect.identifier_preparer.quote
+    conflict = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
+                f"RETURNING {', '.join(quote(name) for name in returning)}")
+    return _execute(connection, table, rows, conflict, tuple(returning)).all()
+
+
+def add(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+        column: str) -> None:
+    """Insert ``rows`` (every column), or add their ``column`` to that of the row of the
+    same primary key. Rows are written in the order given (the order locks are taken)."""
+    if not rows:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    keys = ", ".join(quote(c.name) for c in table.primary_key)
+    name = quote(column)
+    conflict = (f"ON CONFLICT ({keys}) DO UPDATE "
+                f"SET {name} = {quote(table.name)}.{name} + excluded.{name}")
+    _execute(connection, table, rows, conflict, ())
+
+
+def _execute(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+             conflict: str, returning: tuple[str, ...]) -> sa.CursorResult:
+    statement, converters = _statement(connection.dialect, table, conflict, returning)
     payload = [[row[name] if convert is None else convert(row[name])
                 for name, convert in converters] for row in rows]
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
-    return connection.execute(statement, {"rows": text}).all()
+    return connection.execute(statement, {"rows": text})
 
 
 def _refused(value: object) -> Any:
@@ -50,11 +71,11 @@ Converter = Callable[[Any], Any] | None
 
 
 @functools.lru_cache(maxsize=64)  # per engine's dialect: a few in a process
-def _statement(dialect: Dialect, table: sa.Table, key: str, returning: tuple[str, ...]
+def _statement(dialect: Dialect, table: sa.Table, conflict: str, returning: tuple[str, ...]
                ) -> tuple[sa.TextClause, list[tuple[str, Converter]]]:
     """The INSERT .. SELECT of ``table`` for ``dialect``, and each column's converter."""
     name = dialect.name
-    columns = [column for column in table.columns if not column.primary_key]
+    columns = [column for column in table.columns if column is not table.autoincrement_column]
     if name == "sqlite":
         picks = [f"json_extract(value, '$[{n}]')" for n in range(len(columns))]
         source, where = "json_each(:rows)", " WHERE true"  # WHERE: ON CONFLICT parses after it
@@ -68,11 +89,11 @@ def _statement(dialect: Dialect, table: sa.Table, key: str, returning: tuple[str
         raise NotImplementedError(f"the call log has no bulk insert for {name}")
     quote = dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-           f"SELECT {', '.join(picks)} FROM {source}{where} "
-           f"ON CONFLICT ({quote(key)}) DO NOTHING "
-           f"RETURNING {', '.join(quote(name) for name in returning)}")
-    result_types = {name: table.c[name].type for name in returning}
-    return sa.text(sql).columns(**result_types), converters
+           f"SELECT {', '.join(picks)} FROM {source}{where} {conflict}")
+    statement = sa.text(sql)
+    if returning:
+        statement = statement.columns(**{name: table.c[name].type for name in returning})
+    return statement, converters
 
 
 def _pg_pick(n: int, column: sa.Column, dialect: Dialect) -> str:

@@ -80,7 +80,8 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     by_call = _by_call(events)
     if not by_call:
         return 0
-    firsts = {sid: summarise(found) for sid, found in by_call.items()}
+    firsts = {sid: {**call_row(summarise(found)), "call_sid": sid}  # the rows of new calls
+              for sid, found in by_call.items()}
     ids, old = _claim_calls(connection, firsts)
     facts = _stored_facts(connection, [row["id"] for row in old.values()])
     inserted = _insert_events(connection, ids, by_call)
@@ -90,7 +91,7 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     changes = tally.Changes()
     for sid in by_call:
         before = old.get(sid)
-        after = rows.get(sid) or (before if sid in old else call_row(firsts[sid]))
+        after = rows.get(sid) or (before if sid in old else firsts[sid])
         changes.add(before, -1)
         changes.add(after, +1)
     changes.apply(connection)
@@ -132,7 +133,7 @@ def _when(event: CallEvent) -> tuple[datetime, int]:
     return event.at, event.seq
 
 
-def _claim_calls(connection: Connection, firsts: dict[str, CallSummary]
+def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
                  ) -> tuple[dict[str, int], dict[str, Mapping[str, Any]]]:
     """Return every call's id, and the rows as they were of the calls already stored.
 
@@ -141,8 +142,7 @@ def _claim_calls(connection: Connection, firsts: dict[str, CallSummary]
     writer of the same calls, so the old rows are the ones the tallies count.
     Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
-    placeholders = [{**call_row(summary), "call_sid": sid} for sid, summary in firsts.items()]
-    ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, placeholders,
+    ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, list(firsts.values()),
                                                 key="call_sid", returning=("id", "call_sid"))}
     known = [sid for sid in firsts if sid not in ids]
     old: dict[str, Mapping[str, Any]] = {}

@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ivr.calllog import bulk
 from ivr.calllog.schema import TALLIES, calls, calls_by_choice, calls_by_hour, calls_by_outcome
-from ivr.db import database
 
 _BY_NAME = {table.name: table for table in TALLIES}
 Key = tuple[str, tuple[tuple[str, Any], ...]]
@@ -57,16 +57,8 @@ class Changes:
             if delta:
                 by_table.setdefault(name, []).append({**dict(key), "calls": delta})
         for name, rows in by_table.items():
-            connection.execute(_upsert(connection, _BY_NAME[name]), rows)
+            bulk.add(connection, _BY_NAME[name], rows, "calls")
         self.deltas.clear()
-
-
-def _upsert(connection: Connection, table: sa.Table) -> Any:
-    """Return INSERT .. ON CONFLICT (key) DO UPDATE SET calls = calls + new calls."""
-    statement = database.insert(connection, table)
-    return statement.on_conflict_do_update(
-        index_elements=[column.name for column in table.primary_key],
-        set_={"calls": table.c.calls + statement.excluded.calls})
 
 
 def recount(connection: Connection) -> None:
