@@ -35,9 +35,10 @@ def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, 
     if not rows:
         return []
     quote = connection.dialect.identifier_preparer.quote
-    conflict = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
-                f"RETURNING {', '.join(quote(name) for name in returning)}")
-    return _execute(connection, table, rows, conflict, tuple(returning)).all()
+    tail = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
+            f"RETURNING {', '.join(quote(name) for name in returning)}")
+    return _execute(connection, "insert", table, _inserted(table), tail, rows,
+                    tuple(returning)).all()
 
 
 def add(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
@@ -49,14 +50,47 @@ def add(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any
     quote = connection.dialect.identifier_preparer.quote
     keys = ", ".join(quote(c.name) for c in table.primary_key)
     name = quote(column)
-    conflict = (f"ON CONFLICT ({keys}) DO UPDATE "
-                f"SET {name} = {quote(table.name)}.{name} + excluded.{name}")
-    _execute(connection, table, rows, conflict, ())
+    tail = (f"ON CONFLICT ({keys}) DO UPDATE "
+            f"SET {name} = {quote(table.name)}.{name} + excluded.{name}")
+    _execute(connection, "insert", table, _inserted(table), tail, rows, ())
 
 
-def _execute(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
-             conflict: str, returning: tuple[str, ...]) -> sa.CursorResult:
-    statement, converters = _statement(connection.dialect, table, conflict, returning)
+def update(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
+           key: str) -> None:
+    """Set the columns of each of ``rows`` (all of them: the same names in every row) in
+    the row of ``table`` whose ``key`` column is the row's ``key``."""
+    if not rows:
+        return
+    names = (key, *sorted(name for name in rows[0] if name != key))
+    _execute(connection, "update", table, names, key, rows, ())
+
+
+def among(connection: Connection, column: sa.Column, values: Sequence[Any]) -> sa.TextClause:
+    """``column IN (values)`` with the values as one JSON parameter (SQL of a fixed size).
+
+    On PostgreSQL as ``= ANY(ARRAY(..))``: the array is worked out first and the
+    column's index searched for each value, whatever the planner thinks of a JSON
+    function's row count.
+    """
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    name = f"{quote(column.table.name)}.{quote(column.name)}"
+    if dialect.name == "sqlite":
+        sql = f"{name} IN (SELECT value FROM json_each(:among))"
+    else:
+        sql = (f"{name} = ANY(ARRAY(SELECT CAST(value AS {column.type.compile(dialect)}) "
+               "FROM json_array_elements_text(CAST(:among AS json)) AS among(value)))")
+    return sa.text(sql).bindparams(among=json.dumps(list(values), ensure_ascii=False))
+
+
+def _inserted(table: sa.Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if c is not table.autoincrement_column)
+
+
+def _execute(connection: Connection, verb: str, table: sa.Table, names: tuple[str, ...],
+             tail: str, rows: Sequence[Mapping[str, Any]],
+             returning: tuple[str, ...]) -> sa.CursorResult:
+    statement, converters = _statement(connection.dialect, verb, table, names, tail, returning)
     payload = [[row[name] if convert is None else convert(row[name])
                 for name, convert in converters] for row in rows]
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
@@ -71,25 +105,39 @@ Converter = Callable[[Any], Any] | None
 
 
 @functools.lru_cache(maxsize=64)  # per engine's dialect: a few in a process
-def _statement(dialect: Dialect, table: sa.Table, conflict: str, returning: tuple[str, ...]
+def _statement(dialect: Dialect, verb: str, table: sa.Table, names: tuple[str, ...],
+               tail: str, returning: tuple[str, ...]
                ) -> tuple[sa.TextClause, list[tuple[str, Converter]]]:
-    """The INSERT .. SELECT of ``table`` for ``dialect``, and each column's converter."""
-    name = dialect.name
-    columns = [column for column in table.columns if column is not table.autoincrement_column]
-    if name == "sqlite":
+    """The statement (``verb``: insert or update) for ``dialect``, and each value's converter.
+
+    ``tail`` is an insert's ON CONFLICT and RETURNING, or the key column of an update.
+    """
+    columns = [table.c[name] for name in names]
+    if dialect.name == "sqlite":
         picks = [f"json_extract(value, '$[{n}]')" for n in range(len(columns))]
-        source, where = "json_each(:rows)", " WHERE true"  # WHERE: ON CONFLICT parses after it
+        source = "json_each(:rows) WHERE true"  # WHERE: so that ON CONFLICT parses
         converters = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect))
                       for c in columns]
-    elif name == "postgresql":
+    elif dialect.name == "postgresql":
         picks = [_pg_pick(n, column, dialect) for n, column in enumerate(columns)]
-        source, where = "json_array_elements(CAST(:rows AS json)) AS rows(value)", ""
+        source = "json_array_elements(CAST(:rows AS json)) AS rows(value)"
         converters = [(c.name, _pg_converter(c)) for c in columns]
     else:
-        raise NotImplementedError(f"the call log has no bulk insert for {name}")
+        raise NotImplementedError(f"the call log has no bulk statements for {dialect.name}")
     quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-           f"SELECT {', '.join(picks)} FROM {source}{where} {conflict}")
+    table_name = quote(table.name)
+    if verb == "insert":
+        sql = (f"INSERT INTO {table_name} ({', '.join(quote(c.name) for c in columns)}) "
+               f"SELECT {', '.join(picks)} FROM {source} {tail}")
+    else:
+        named = ", ".join(f"{pick} AS {quote(c.name)}"
+                          for pick, c in zip(picks, columns, strict=True))
+        sets = ", ".join(f"{quote(c.name)} = given.{quote(c.name)}" for c in columns[1:])
+        key = f"{table_name}.{quote(tail)}"
+        sql = (f"UPDATE {table_name} SET {sets} FROM (SELECT {named} FROM {source}) AS given "
+               f"WHERE {key} = given.{quote(tail)}")
+        if dialect.name == "postgresql":  # the rows by their key's index, not a scan of all
+            sql += f" AND {key} = ANY(ARRAY(SELECT {picks[0]} FROM {source}))"
     statement = sa.text(sql)
     if returning:
         statement = statement.columns(**{name: table.c[name].type for name in returning})

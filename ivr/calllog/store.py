@@ -147,7 +147,7 @@ def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
     known = [sid for sid in firsts if sid not in ids]
     old: dict[str, Mapping[str, Any]] = {}
     if known:
-        query = (sa.select(calls).where(calls.c.call_sid.in_(known))
+        query = (sa.select(calls).where(bulk.among(connection, calls.c.call_sid, known))
                  .order_by(calls.c.call_sid).with_for_update())
         old = {row.call_sid: row._mapping for row in connection.execute(query)}
         if len(old) < len(known):
@@ -164,7 +164,8 @@ def _stored_facts(connection: Connection, call_ids: list[int]) -> dict[int, Stor
     query = (sa.select(call_events.c.call_id, sa.func.max(call_events.c.at),
                        sa.func.count().filter(kind == str(Kind.CALL_STATUS)),
                        sa.func.count().filter(kind == str(Kind.CALL_ENDED)))
-             .where(call_events.c.call_id.in_(call_ids)).group_by(call_events.c.call_id))
+             .where(bulk.among(connection, call_events.c.call_id, call_ids))
+             .group_by(call_events.c.call_id))
     return {call_id: Stored(aware(last), statuses, endings)
             for call_id, last, statuses, endings in connection.execute(query)}
 
@@ -191,10 +192,8 @@ def _recompute(connection: Connection, call_ids: list[int],
 
 def _update_calls(connection: Connection, ids: dict[str, int],
                   rows: dict[str, dict[str, Any]]) -> None:
-    if rows:
-        statement = calls.update().where(calls.c.id == sa.bindparam("call_id_"))
-        connection.execute(statement, [{**row, "call_id_": ids[sid]}
-                                       for sid, row in rows.items()])
+    bulk.update(connection, calls, [{**row, "id": ids[sid]} for sid, row in rows.items()],
+                key="id")
 
 
 def summary_of(row: Mapping[str, Any]) -> CallSummary:
