@@ -25,6 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Dialect
 
 
@@ -34,35 +35,24 @@ def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, 
     taken; return the ``returning`` columns of the rows inserted, in no particular order."""
     if not rows:
         return []
-    quote = connection.dialect.identifier_preparer.quote
-    tail = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
-            f"RETURNING {', '.join(quote(name) for name in returning)}")
-    return _execute(connection, "insert", table, _inserted(table), tail, rows,
-                    tuple(returning)).all()
+    return _execute(connection, ("insert", table, key, None, tuple(returning)), rows).all()
 
 
 def add(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
         column: str) -> None:
     """Insert ``rows`` (every column), or add their ``column`` to that of the row of the
     same primary key. Rows are written in the order given (the order locks are taken)."""
-    if not rows:
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    keys = ", ".join(quote(c.name) for c in table.primary_key)
-    name = quote(column)
-    tail = (f"ON CONFLICT ({keys}) DO UPDATE "
-            f"SET {name} = {quote(table.name)}.{name} + excluded.{name}")
-    _execute(connection, "insert", table, _inserted(table), tail, rows, ())
+    if rows:
+        _execute(connection, ("add", table, column, None, ()), rows)
 
 
 def update(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
            key: str) -> None:
     """Set the columns of each of ``rows`` (all of them: the same names in every row) in
     the row of ``table`` whose ``key`` column is the row's ``key``."""
-    if not rows:
-        return
-    names = (key, *sorted(name for name in rows[0] if name != key))
-    _execute(connection, "update", table, names, key, rows, ())
+    if rows:
+        names = (key, *sorted(name for name in rows[0] if name != key))
+        _execute(connection, ("update", table, key, names, ()), rows)
 
 
 def among(connection: Connection, column: sa.Column, values: Sequence[Any]) -> sa.TextClause:
@@ -83,14 +73,13 @@ def among(connection: Connection, column: sa.Column, values: Sequence[Any]) -> s
     return sa.text(sql).bindparams(among=json.dumps(list(values), ensure_ascii=False))
 
 
-def _inserted(table: sa.Table) -> tuple[str, ...]:
-    return tuple(c.name for c in table.columns if c is not table.autoincrement_column)
+Converter = Callable[[Any], Any] | None
+Shape = tuple[str, sa.Table, str, tuple[str, ...] | None, tuple[str, ...]]
 
 
-def _execute(connection: Connection, verb: str, table: sa.Table, names: tuple[str, ...],
-             tail: str, rows: Sequence[Mapping[str, Any]],
-             returning: tuple[str, ...]) -> sa.CursorResult:
-    statement, converters = _statement(connection.dialect, verb, table, names, tail, returning)
+def _execute(connection: Connection, shape: Shape,
+             rows: Sequence[Mapping[str, Any]]) -> sa.CursorResult:
+    statement, converters = _statement(connection.dialect, *shape)
     payload = [[row[name] if convert is None else convert(row[name])
                 for name, convert in converters] for row in rows]
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
@@ -101,23 +90,21 @@ def _refused(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} is not a value of the call log's columns")
 
 
-Converter = Callable[[Any], Any] | None
-
-
-@functools.lru_cache(maxsize=64)  # per engine's dialect: a few in a process
-def _statement(dialect: Dialect, verb: str, table: sa.Table, names: tuple[str, ...],
-               tail: str, returning: tuple[str, ...]
+@functools.lru_cache(maxsize=64)  # per engine's dialect and statement: a few in a process
+def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
+               names: tuple[str, ...] | None, returning: tuple[str, ...]
                ) -> tuple[sa.TextClause, list[tuple[str, Converter]]]:
-    """The statement (``verb``: insert or update) for ``dialect``, and each value's converter.
-
-    ``tail`` is an insert's ON CONFLICT and RETURNING, or the key column of an update.
-    """
+    """The statement for ``dialect``, and each value's converter. ``verb``: insert (``key``
+    the unique column), add (``key`` the column to add to), update (``key`` the column
+    that finds the row, ``names`` the columns given)."""
+    if names is None:
+        names = tuple(c.name for c in table.columns
+                      if verb == "add" or c is not table.autoincrement_column)
     columns = [table.c[name] for name in names]
     if dialect.name == "sqlite":
         picks = [f"json_extract(value, '$[{n}]')" for n in range(len(columns))]
         source = "json_each(:rows) WHERE true"  # WHERE: so that ON CONFLICT parses
-        converters = [(c.name, c.type.dialect_impl(dialect).bind_processor(dialect))
-                      for c in columns]
+        converters = [(c.name, _sqlite_converter(c, dialect)) for c in columns]
     elif dialect.name == "postgresql":
         picks = [_pg_pick(n, column, dialect) for n, column in enumerate(columns)]
         source = "json_array_elements(CAST(:rows AS json)) AS rows(value)"
@@ -126,22 +113,46 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, names: tuple[str, .
         raise NotImplementedError(f"the call log has no bulk statements for {dialect.name}")
     quote = dialect.identifier_preparer.quote
     table_name = quote(table.name)
-    if verb == "insert":
-        sql = (f"INSERT INTO {table_name} ({', '.join(quote(c.name) for c in columns)}) "
-               f"SELECT {', '.join(picks)} FROM {source} {tail}")
-    else:
+    if verb == "update":
         named = ", ".join(f"{pick} AS {quote(c.name)}"
                           for pick, c in zip(picks, columns, strict=True))
         sets = ", ".join(f"{quote(c.name)} = given.{quote(c.name)}" for c in columns[1:])
-        key = f"{table_name}.{quote(tail)}"
         sql = (f"UPDATE {table_name} SET {sets} FROM (SELECT {named} FROM {source}) AS given "
-               f"WHERE {key} = given.{quote(tail)}")
+               f"WHERE {table_name}.{quote(key)} = given.{quote(key)}")
         if dialect.name == "postgresql":  # the rows by their key's index, not a scan of all
-            sql += f" AND {key} = ANY(ARRAY(SELECT {picks[0]} FROM {source}))"
+            sql += f" AND {table_name}.{quote(key)} = ANY(ARRAY(SELECT {picks[0]} FROM {source}))"
+    else:
+        if verb == "insert":
+            tail = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
+                    f"RETURNING {', '.join(quote(name) for name in returning)}")
+        else:
+            tail = (f"ON CONFLICT ({', '.join(quote(c.name) for c in table.primary_key)}) "
+                    f"DO UPDATE SET {quote(key)} = {table_name}.{quote(key)} + "
+                    f"excluded.{quote(key)}")
+        sql = (f"INSERT INTO {table_name} ({', '.join(quote(c.name) for c in columns)}) "
+               f"SELECT {', '.join(picks)} FROM {source} {tail}")
     statement = sa.text(sql)
     if returning:
         statement = statement.columns(**{name: table.c[name].type for name in returning})
     return statement, converters
+
+
+_SQLITE_DATETIME = sqlite.DATETIME()._storage_format  # SQLAlchemy's own, by default
+
+
+def _sqlite_converter(column: sa.Column, dialect: Dialect) -> Converter:
+    """SQLAlchemy's bind processor of the column, or a faster one giving the same text."""
+    impl = column.type.dialect_impl(dialect)
+    process = impl.bind_processor(dialect)
+    if isinstance(column.type, sa.JSON):  # the JSON processor's text of a value (never None)
+        return getattr(dialect, "_json_serializer", None) or json.dumps
+    if isinstance(impl, sqlite.DATETIME) and impl._storage_format == _SQLITE_DATETIME:
+        def naive_text(value: Any) -> Any:  # the default format: isoformat's, microseconds on
+            if type(value) is datetime and value.tzinfo is None:
+                return value.isoformat(" ", "microseconds")
+            return process(value)
+        return naive_text
+    return process
 
 
 def _pg_pick(n: int, column: sa.Column, dialect: Dialect) -> str:

@@ -60,6 +60,8 @@ class Call:
 
 def naive(moment: datetime) -> datetime:
     """Return an aware time as the naive UTC the tables store."""
+    if moment.tzinfo is UTC:  # as the spool's times are: no conversion
+        return moment.replace(tzinfo=None)
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
