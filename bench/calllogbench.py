@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/calllogbench.py [--db sqlite,postgresql] [--seconds 
 
 Drain: spool lines (redacted, encoded as ``CallLog.record`` writes them) are
 decoded and stored in one transaction per batch, as the drain thread does
-(``writer._decode`` and ``store.write_events`` in ``engine.begin()``), on a
+(``spool.decode_lines`` and ``store.write_events`` in ``engine.begin()``), on a
 SQLite file (WAL, ``database.create_engine``) or a PostgreSQL schema of its
 own (dropped after). Batches: 300 new calls of 1 event (a busy second of
 first webhooks), 60 new calls of 5 events, 40 new calls of 2 events (what
@@ -104,7 +104,7 @@ CASES = [Case("300 new calls x 1 event", 300, 1, False),
 
 def drain_batch(engine, lines: list[bytes]) -> int:
     """What ``Drain._store`` does with a batch of spool lines."""
-    events = writer._decode(lines)
+    events = spool.decode_lines(lines)
     with engine.begin() as connection:
         return store.write_events(connection, events)
 

@@ -37,6 +37,21 @@ def buckets(row: Mapping[str, Any]) -> list[tuple[sa.Table, dict[str, Any]]]:
     ]
 
 
+def keys(row: Mapping[str, Any]) -> tuple[Key, Key, Key]:
+    """``buckets(row)`` as (table name, its key's items sorted by name), built directly."""
+    day, hotline = row["local_date"], row["hotline"]
+    return (
+        ("calls_by_outcome", (("hotline", hotline), ("local_date", day),
+                              ("outcome", row["outcome"]),
+                              ("outcome_menu", row["outcome_menu"] or ""))),
+        ("calls_by_hour", (("hit_closed", bool(row["hit_closed"])), ("hotline", hotline),
+                           ("local_date", day), ("local_hour", row["local_hour"]),
+                           ("local_weekday", row["local_weekday"]))),
+        ("calls_by_choice", (("hotline", hotline), ("language", row["language"] or ""),
+                             ("local_date", day), ("service", row["service"] or ""))),
+    )
+
+
 class Changes:
     """Counts to add to (or take from) the tallies, gathered over one transaction."""
 
@@ -47,8 +62,8 @@ class Changes:
         """Count ``row`` (a call row's columns; None counts nothing) ``delta`` times."""
         if row is None:
             return
-        for table, key in buckets(row):
-            self.deltas[(table.name, tuple(sorted(key.items())))] += delta
+        for key in keys(row):
+            self.deltas[key] += delta
 
     def apply(self, connection: Connection) -> None:
         """Write the non-zero changes, table by table, each table's keys in sorted order."""

@@ -123,3 +123,12 @@ def test_an_empty_batch_runs_no_statement(engine) -> None:
         assert bulk.insert(connection, calls, [], key="call_sid", returning=("id",)) == []
         bulk.add(connection, TALLIES[0], [], "calls")
         assert connection.execute(sa.select(sa.func.count()).select_from(calls)).scalar() == 0
+
+
+def test_tally_keys_are_the_buckets_sorted() -> None:
+    """``tally.keys`` (built directly, for speed) is ``tally.buckets`` (the definition)."""
+    for events in every_call().values():
+        for end in range(1, len(events) + 1):
+            row = store.call_row(summarise([PRIVACY.redact(e) for e in events[:end]]))
+            assert list(tally.keys(row)) == [(table.name, tuple(sorted(key.items())))
+                                             for table, key in tally.buckets(row)]
