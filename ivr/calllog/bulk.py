@@ -28,6 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Dialect
 
+from ivr.db import database
+
 
 def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
            key: str, returning: Sequence[str]) -> list[sa.Row]:
@@ -83,7 +85,29 @@ def _execute(connection: Connection, shape: Shape,
     payload = [[row[name] if convert is None else convert(row[name])
                 for name, convert in converters] for row in rows]
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
+    if "\\u0000" in text:  # SQLite's JSON functions end a text at a NUL: bind each value
+        return _each_row(connection, shape, rows)
     return connection.execute(statement, {"rows": text})
+
+
+def _each_row(connection: Connection, shape: Shape,
+              rows: Sequence[Mapping[str, Any]]) -> sa.CursorResult:
+    """The same rows through SQLAlchemy Core's executemany (what ``_statement`` replaces)."""
+    verb, table, key, names, returning = shape
+    if verb == "update":
+        statement = table.update().where(table.c[key] == sa.bindparam("key_"))
+        return connection.execute(statement, [{**{n: row[n] for n in row if n != key},
+                                               "key_": row[key]} for row in rows])
+    insert = database.insert(connection, table)
+    if verb == "insert":
+        statement = (insert.on_conflict_do_nothing(index_elements=[key])
+                     .returning(*(table.c[name] for name in returning)))
+    else:
+        statement = insert.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key],
+            set_={key: table.c[key] + insert.excluded[key]})
+    names = [c.name for c in table.columns if verb == "add" or c is not table.autoincrement_column]
+    return connection.execute(statement, [{name: row[name] for name in names} for row in rows])
 
 
 def _refused(value: object) -> Any:
