@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import secrets
 import socket
@@ -22,8 +23,14 @@ from typing import BinaryIO
 
 from ivr.call.events import CallEvent, Kind
 
+log = logging.getLogger(__name__)
 SUFFIX = ".jsonl"
 COMPACT_BYTES = 1024 * 1024  # stored lines kept at most before the file is rewritten
+
+
+# json.dumps(record, default=str, ensure_ascii=True), without making an encoder per line
+_ENCODER = json.JSONEncoder(default=str, ensure_ascii=True)
+_KINDS = {str(kind): kind for kind in Kind}
 
 
 def encode(event: CallEvent) -> bytes:
@@ -31,7 +38,7 @@ def encode(event: CallEvent) -> bytes:
     record = {"uid": event.uid, "call_sid": event.call_sid, "hotline": event.hotline,
               "at": event.at.isoformat(), "seq": event.seq, "kind": str(event.kind),
               "data": dict(event.data)}
-    return json.dumps(record, default=str, ensure_ascii=True).encode() + b"\n"
+    return _ENCODER.encode(record).encode() + b"\n"
 
 
 def decode(line: bytes) -> CallEvent:
@@ -39,7 +46,18 @@ def decode(line: bytes) -> CallEvent:
     record = json.loads(line)
     return CallEvent(uid=record["uid"], call_sid=record["call_sid"], hotline=record["hotline"],
                      at=datetime.fromisoformat(record["at"]), seq=int(record["seq"]),
-                     kind=Kind(record["kind"]), data=record["data"])
+                     kind=_KINDS[record["kind"]], data=record["data"])
+
+
+def decode_lines(lines: list[bytes]) -> list[CallEvent]:
+    """Return the events of spool lines, skipping (and counting in the log) damaged ones."""
+    events = []
+    for line in lines:
+        try:
+            events.append(decode(line))
+        except (ValueError, KeyError, TypeError):
+            log.warning("call log: skipped a damaged spool line (%d bytes)", len(line))
+    return events
 
 
 def _complete_lines(chunk: bytes) -> list[bytes]:

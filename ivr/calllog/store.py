@@ -19,11 +19,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ivr.call.events import CallEvent, Kind
-from ivr.calllog import tally
+from ivr.calllog import bulk, tally
 from ivr.calllog.fold import Stored, fold
 from ivr.calllog.outcome import CallSummary, Outcome, summarise
 from ivr.calllog.schema import call_events, calls
-from ivr.db import database
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,8 @@ class Call:
 
 def naive(moment: datetime) -> datetime:
     """Return an aware time as the naive UTC the tables store."""
+    if moment.tzinfo is UTC:  # as the spool's times are: no conversion
+        return moment.replace(tzinfo=None)
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -81,7 +82,8 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     by_call = _by_call(events)
     if not by_call:
         return 0
-    firsts = {sid: summarise(found) for sid, found in by_call.items()}
+    firsts = {sid: {**call_row(summarise(found)), "call_sid": sid}  # the rows of new calls
+              for sid, found in by_call.items()}
     ids, old = _claim_calls(connection, firsts)
     facts = _stored_facts(connection, [row["id"] for row in old.values()])
     inserted = _insert_events(connection, ids, by_call)
@@ -91,7 +93,7 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     changes = tally.Changes()
     for sid in by_call:
         before = old.get(sid)
-        after = rows.get(sid) or (before if sid in old else call_row(firsts[sid]))
+        after = rows.get(sid) or (before if sid in old else firsts[sid])
         changes.add(before, -1)
         changes.add(after, +1)
     changes.apply(connection)
@@ -133,7 +135,7 @@ def _when(event: CallEvent) -> tuple[datetime, int]:
     return event.at, event.seq
 
 
-def _claim_calls(connection: Connection, firsts: dict[str, CallSummary]
+def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
                  ) -> tuple[dict[str, int], dict[str, Mapping[str, Any]]]:
     """Return every call's id, and the rows as they were of the calls already stored.
 
@@ -142,15 +144,12 @@ def _claim_calls(connection: Connection, firsts: dict[str, CallSummary]
     writer of the same calls, so the old rows are the ones the tallies count.
     Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
-    placeholders = [{**call_row(summary), "call_sid": sid} for sid, summary in firsts.items()]
-    statement = (database.insert(connection, calls)
-                 .on_conflict_do_nothing(index_elements=["call_sid"])
-                 .returning(calls.c.id, calls.c.call_sid))
-    ids = {sid: id_ for id_, sid in connection.execute(statement, placeholders)}
+    ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, list(firsts.values()),
+                                                key="call_sid", returning=("id", "call_sid"))}
     known = [sid for sid in firsts if sid not in ids]
     old: dict[str, Mapping[str, Any]] = {}
     if known:
-        query = (sa.select(calls).where(calls.c.call_sid.in_(known))
+        query = (sa.select(calls).where(bulk.among(connection, calls.c.call_sid, known))
                  .order_by(calls.c.call_sid).with_for_update())
         old = {row.call_sid: row._mapping for row in connection.execute(query)}
         if len(old) < len(known):
@@ -167,7 +166,8 @@ def _stored_facts(connection: Connection, call_ids: list[int]) -> dict[int, Stor
     query = (sa.select(call_events.c.call_id, sa.func.max(call_events.c.at),
                        sa.func.count().filter(kind == str(Kind.CALL_STATUS)),
                        sa.func.count().filter(kind == str(Kind.CALL_ENDED)))
-             .where(call_events.c.call_id.in_(call_ids)).group_by(call_events.c.call_id))
+             .where(bulk.among(connection, call_events.c.call_id, call_ids))
+             .group_by(call_events.c.call_id))
     return {call_id: Stored(aware(last), statuses, endings)
             for call_id, last, statuses, endings in connection.execute(query)}
 
@@ -178,9 +178,8 @@ def _insert_events(connection: Connection, ids: dict[str, int],
     rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
              "kind": str(e.kind), "data": dict(e.data)}
             for sid, found in by_call.items() for e in found]
-    statement = (database.insert(connection, call_events)
-                 .on_conflict_do_nothing(index_elements=["uid"]).returning(call_events.c.uid))
-    return set(connection.execute(statement, rows).scalars())
+    return {uid for uid, in bulk.insert(connection, call_events, rows, key="uid",
+                                         returning=("uid",))}
 
 
 def _recompute(connection: Connection, call_ids: list[int],
@@ -195,10 +194,8 @@ def _recompute(connection: Connection, call_ids: list[int],
 
 def _update_calls(connection: Connection, ids: dict[str, int],
                   rows: dict[str, dict[str, Any]]) -> None:
-    if rows:
-        statement = calls.update().where(calls.c.id == sa.bindparam("call_id_"))
-        connection.execute(statement, [{**row, "call_id_": ids[sid]}
-                                       for sid, row in rows.items()])
+    bulk.update(connection, calls, [{**row, "id": ids[sid]} for sid, row in rows.items()],
+                key="id")
 
 
 def summary_of(row: Mapping[str, Any]) -> CallSummary:

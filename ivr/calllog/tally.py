@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ivr.calllog import bulk
 from ivr.calllog.schema import TALLIES, calls, calls_by_choice, calls_by_hour, calls_by_outcome
-from ivr.db import database
 
 _BY_NAME = {table.name: table for table in TALLIES}
 Key = tuple[str, tuple[tuple[str, Any], ...]]
@@ -37,6 +37,21 @@ def buckets(row: Mapping[str, Any]) -> list[tuple[sa.Table, dict[str, Any]]]:
     ]
 
 
+def keys(row: Mapping[str, Any]) -> tuple[Key, Key, Key]:
+    """``buckets(row)`` as (table name, its key's items sorted by name), built directly."""
+    day, hotline = row["local_date"], row["hotline"]
+    return (
+        ("calls_by_outcome", (("hotline", hotline), ("local_date", day),
+                              ("outcome", row["outcome"]),
+                              ("outcome_menu", row["outcome_menu"] or ""))),
+        ("calls_by_hour", (("hit_closed", bool(row["hit_closed"])), ("hotline", hotline),
+                           ("local_date", day), ("local_hour", row["local_hour"]),
+                           ("local_weekday", row["local_weekday"]))),
+        ("calls_by_choice", (("hotline", hotline), ("language", row["language"] or ""),
+                             ("local_date", day), ("service", row["service"] or ""))),
+    )
+
+
 class Changes:
     """Counts to add to (or take from) the tallies, gathered over one transaction."""
 
@@ -47,8 +62,8 @@ class Changes:
         """Count ``row`` (a call row's columns; None counts nothing) ``delta`` times."""
         if row is None:
             return
-        for table, key in buckets(row):
-            self.deltas[(table.name, tuple(sorted(key.items())))] += delta
+        for key in keys(row):
+            self.deltas[key] += delta
 
     def apply(self, connection: Connection) -> None:
         """Write the non-zero changes, table by table, each table's keys in sorted order."""
@@ -57,16 +72,8 @@ class Changes:
             if delta:
                 by_table.setdefault(name, []).append({**dict(key), "calls": delta})
         for name, rows in by_table.items():
-            connection.execute(_upsert(connection, _BY_NAME[name]), rows)
+            bulk.add(connection, _BY_NAME[name], rows, "calls")
         self.deltas.clear()
-
-
-def _upsert(connection: Connection, table: sa.Table) -> Any:
-    """Return INSERT .. ON CONFLICT (key) DO UPDATE SET calls = calls + new calls."""
-    statement = database.insert(connection, table)
-    return statement.on_conflict_do_update(
-        index_elements=[column.name for column in table.primary_key],
-        set_={"calls": table.c.calls + statement.excluded.calls})
 
 
 def recount(connection: Connection) -> None:

@@ -40,6 +40,10 @@ REJECTED = "rejected-events.txt"
 ORPHAN_BATCH = 1000  # lines of an orphaned spool written per transaction
 
 
+_PID = [os.getpid()]  # this process's id, kept by a fork hook: no system call per webhook
+os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+
+
 class Stopping(Exception):
     """The process is stopping: leave the orphan to another process."""
 
@@ -97,16 +101,16 @@ class CallLog:
         with self._guard:
             drain, self._drain = self._drain, None
         atexit.unregister(self.close)
-        if drain is not None and drain.pid == os.getpid():
+        if drain is not None and drain.pid == _PID[0]:
             drain.stop(timeout)
 
     def _current(self) -> Drain:
         """Return this process's drain, making a new one after a fork."""
         drain = self._drain
-        if drain is not None and drain.pid == os.getpid():
+        if drain is not None and drain.pid == _PID[0]:
             return drain
         with self._guard:
-            if self._drain is None or self._drain.pid != os.getpid():
+            if self._drain is None or self._drain.pid != _PID[0]:
                 if self._drain is not None:
                     self._drain.abandon()
                 self._drain = Drain(self)
@@ -119,7 +123,7 @@ class Drain:
 
     def __init__(self, owner: CallLog) -> None:
         self.owner = owner
-        self.pid = os.getpid()
+        self.pid = _PID[0]
         self._engine: Engine | None = None
         self._spool: spool.Spool | None = None
         self._thread: threading.Thread | None = None
@@ -276,7 +280,7 @@ class Drain:
 
     def _store(self, lines: list[bytes]) -> int:
         """Write decoded lines in one transaction; return how many events were new."""
-        events = _decode(lines)
+        events = spool.decode_lines(lines)
         try:
             return self._write(events)
         except UNAVAILABLE:
@@ -308,13 +312,3 @@ class Drain:
         with open(self.owner.spool_dir / REJECTED, "ab") as file:
             file.writelines(spool.encode(event) for event in events)
 
-
-def _decode(lines: list[bytes]) -> list[CallEvent]:
-    """Return the events of spool lines, skipping (and counting in the log) damaged ones."""
-    events = []
-    for line in lines:
-        try:
-            events.append(spool.decode(line))
-        except (ValueError, KeyError, TypeError):
-            log.warning("call log: skipped a damaged spool line (%d bytes)", len(line))
-    return events
