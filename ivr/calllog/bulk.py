@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection, Dialect
 
 from ivr.db import database
+
+OLDEST_SQLITE = (3, 38)  # for json_each without JSON1 being compiled in by choice
 
 
 def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
@@ -57,7 +60,8 @@ def update(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, 
         _execute(connection, ("update", table, key, names, ()), rows)
 
 
-def among(connection: Connection, column: sa.Column, values: Sequence[Any]) -> sa.TextClause:
+def among(connection: Connection, column: sa.Column,
+          values: Sequence[Any]) -> sa.ColumnElement[bool]:
     """``column IN (values)`` with the values as one JSON parameter (SQL of a fixed size).
 
     On PostgreSQL as ``= ANY(ARRAY(..))``: the array is worked out first and the
@@ -65,6 +69,8 @@ def among(connection: Connection, column: sa.Column, values: Sequence[Any]) -> s
     function's row count.
     """
     dialect = connection.dialect
+    if not json_ok(dialect):
+        return column.in_(list(values))
     quote = dialect.identifier_preparer.quote
     name = f"{quote(column.table.name)}.{quote(column.name)}"
     if dialect.name == "sqlite":
@@ -73,6 +79,12 @@ def among(connection: Connection, column: sa.Column, values: Sequence[Any]) -> s
         sql = (f"{name} = ANY(ARRAY(SELECT CAST(value AS {column.type.compile(dialect)}) "
                "FROM json_array_elements_text(CAST(:among AS json)) AS among(value)))")
     return sa.text(sql).bindparams(among=json.dumps(list(values), ensure_ascii=False))
+
+
+def json_ok(dialect: Dialect) -> bool:
+    """Whether the database has the JSON functions and UPDATE .. FROM these statements use
+    (SQLite from 3.38, where JSON is built in; older ones get Core's executemany)."""
+    return dialect.name != "sqlite" or sqlite3.sqlite_version_info >= OLDEST_SQLITE
 
 
 Converter = Callable[[Any], Any] | None
@@ -85,8 +97,8 @@ def _execute(connection: Connection, shape: Shape,
     payload = [[row[name] if convert is None else convert(row[name])
                 for name, convert in converters] for row in rows]
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
-    if "\\u0000" in text:  # SQLite's JSON functions end a text at a NUL: bind each value
-        return _each_row(connection, shape, rows)
+    if "\\u0000" in text or not json_ok(connection.dialect):  # SQLite's JSON functions end
+        return _each_row(connection, shape, rows)  # a text at a NUL: bind each value
     return connection.execute(statement, {"rows": text})
 
 

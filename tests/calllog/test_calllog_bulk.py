@@ -157,3 +157,29 @@ def test_a_nul_character_is_stored_as_core_stores_it(engine) -> None:
     with engine.connect() as connection:
         assert stored(connection) == written
     assert written["calls"][0][9] == "caller\x00x"  # caller_number, whole
+
+
+def test_an_older_sqlite_gets_core_statements_that_store_the_same(engine, monkeypatch) -> None:
+    """Before SQLite 3.38 JSON may not be built in: every statement is Core's, rows alike."""
+    monkeypatch.setattr(bulk, "OLDEST_SQLITE", (99, 0))
+    expected_json = engine.dialect.name == "postgresql"
+    assert bulk.json_ok(engine.dialect) is expected_json
+    every, sql = every_call(), []
+    sa.event.listen(engine, "before_cursor_execute",
+                    lambda _c, _k, statement, *_: sql.append(statement))
+    with engine.begin() as connection:  # new calls, then calls known (locked and folded)
+        store.write_events(connection, [PRIVACY.redact(f[0]) for f in every.values()])
+    with engine.begin() as connection:
+        store.write_events(connection, [PRIVACY.redact(e) for f in every.values()
+                                        for e in f[1:]])
+    assert any("json_" in statement for statement in sql) is expected_json
+    with engine.begin() as connection:
+        written = stored(connection)
+        forget_everything(connection)
+        core_write(connection, every)
+    with engine.connect() as connection:
+        reference = stored(connection)
+    for name in ("calls", "types", *(t.name for t in TALLIES)):
+        assert written.get(name) == reference.get(name), name
+    assert sorted(written["call_events"], key=lambda row: row[1]) == sorted(
+        reference["call_events"], key=lambda row: row[1])
