@@ -111,6 +111,24 @@ def _procfile_gunicorn(folder: Path, **settings: str) -> subprocess.Popen[str]:
                             stderr=subprocess.STDOUT, text=True)
 
 
+RELOADED = """
+import logging, runpy
+from gunicorn.config import Config
+logger = runpy.run_path("gunicorn.conf.py")["Logger"](Config())
+logger.setup(Config())  # what a HUP does
+logging.getLogger("ivr.live.menus").info("menus: once")
+logging.getLogger("ivr.calllog.writer").debug("call log: not at INFO")
+"""
+
+
+def test_gunicorn_setting_its_logging_up_again_does_not_double_the_apps_lines():
+    done = subprocess.run([sys.executable, "-c", RELOADED], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True,
+                          env={**os.environ, "IVR_LOG_LEVEL": "INFO"})
+    lines = said(done.stderr)
+    assert [(line.level, line.message) for line in lines] == [("INFO", "menus: once")]
+
+
 @pytest.mark.e2e
 def test_flask_run_logs_the_menus_served_on_stderr(tmp_path):
     port = free_port()
