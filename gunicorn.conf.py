@@ -20,6 +20,9 @@ webhook that reached the port is answered, and one sent after it closed is
 refused at once, where Twilio falls back, instead of hanging until the
 workers exit and then being reset.
 
+The app's own log lines (INFO and up, ``IVR_LOG_LEVEL``) go to gunicorn's
+error log, as its own lines do (``Logger``).
+
 Staff logins check one password at a time per worker (ivr.staff.slots), so
 hashing never takes every thread. Behind a proxy (IVR_PROXY_HOPS), the app
 believes X-Forwarded-For: the port must be reachable through the proxy only,
@@ -35,6 +38,7 @@ import os
 import secrets
 import sys
 
+from gunicorn import glogging
 from gunicorn.workers import gthread
 
 
@@ -80,9 +84,25 @@ class DrainingThreadWorker(gthread.ThreadWorker):
             self.enqueue_req(gthread.TConn(self.cfg, client, address, listener.getsockname()))
 
 
+class Logger(glogging.Logger):
+    """gunicorn's logger, whose error log takes the app's own lines too (``ivr.logs``).
+
+    It is set up in the master before the app is loaded (``preload_app``: the
+    menus are loaded, and logged, there), and again when gunicorn reloads its
+    settings; the workers inherit it. ``IVR_LOG_LEVEL`` sets the app's level.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from ivr import config, logs
+
+        logs.to_gunicorn(self.error_log, config.read("IVR_LOG_LEVEL"))
+
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count(), 4)))
 worker_class = DrainingThreadWorker  # gthread, closing the port at once on SIGTERM
+logger_class = Logger  # the app's lines in the error log too
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 20           # a request running this long is stuck: restart the worker
 graceful_timeout = 20  # let in-flight webhooks finish on deploy

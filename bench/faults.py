@@ -129,7 +129,7 @@ def report(kind: str, fault: outage.Fault, seconds: float, result: outage.Outcom
           f"{tally.duplicates}; calls wrong in the log: {len(tally.problems)}")
     print(f"  slowest webhook during the fault: {result.slowest_during * 1000:.0f} ms; "
           f"log complete {result.drain_seconds:.1f} s after the fault ended")
-    said = [line for line in result.log.splitlines() if line.startswith("call log")]
+    said = [line for line in h.said(result.log) if line.message.startswith("call log")]
     print(f"  call log lines in the server's log: {len(said)}")
     for line in dict.fromkeys(said):
         print(f"    {said.count(line)} x {line[:160]}")

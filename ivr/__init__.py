@@ -18,6 +18,7 @@ from typing import Any
 from flask import Flask
 
 from ivr import config as settings
+from ivr import logs
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     _finish_config(app)
+    if _served_by_flask_run():  # gunicorn: gunicorn.conf.py's logger class does it
+        logs.to_stderr(app.config["IVR_LOG_LEVEL"])
 
     from ivr import calllog, cli, staff
     from ivr.web import audio, devphone, health, origin, voice
@@ -120,6 +123,15 @@ def _dev_secret(instance_path: str, name: str) -> str:
             f.write(secrets.token_hex(32))
     with open(path, encoding="ascii") as handle:
         return handle.read().strip()
+
+
+def _served_by_flask_run() -> bool:
+    """Whether this process is ``flask run`` (``scripts/dev``), which serves the app."""
+    import click
+    from flask.cli import run_command
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.command is run_command
 
 
 def _warn_once() -> None:

@@ -34,6 +34,17 @@ def _menus_source(raw: str) -> str:
     return value
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(raw: str) -> str:
+    """A level name of Python's logging, in any case: ``info`` is ``INFO``."""
+    value = raw.strip().upper()
+    if value not in LOG_LEVELS:
+        raise ValueError(f"expected one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return value
+
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -118,23 +129,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IVR_DEV", False, "Development mode: cookies without Secure, local secret "
             "and hash keys kept in the instance folder, the /dev/phone page, `staff "
             "dev-admin`. Never in production.", _bool),
+    Setting("IVR_LOG_LEVEL", "INFO", "The app's own log lines from this level up (DEBUG, "
+            "INFO, WARNING, ERROR): serving, they go to gunicorn's error log (stderr by "
+            "default), or to stderr under `flask run`.", log_level),
 )
 
 
 def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return the settings found in ``environ``, parsed, defaults filled in."""
     environ = os.environ if environ is None else environ
-    config: dict[str, Any] = {}
-    for setting in SETTINGS:
-        raw = environ.get(setting.name)
-        if raw is None or raw.strip() == "":
-            config[setting.name] = setting.default
-            continue
-        try:
-            config[setting.name] = setting.parse(raw)
-        except ValueError as exc:
-            raise ValueError(f"environment variable {setting.name}: {exc}") from None
-    return config
+    return {setting.name: _read(setting, environ) for setting in SETTINGS}
+
+
+def read(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """Return one setting found in ``environ``, parsed, or its default."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    return _read(setting, os.environ if environ is None else environ)
+
+
+def _read(setting: Setting, environ: Mapping[str, str]) -> Any:
+    raw = environ.get(setting.name)
+    if raw is None or raw.strip() == "":
+        return setting.default
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {setting.name}: {exc}") from None
 
 
 def database_url(url: str) -> str:

@@ -26,6 +26,8 @@ from ivr.db import database
 
 pytestmark = pytest.mark.e2e
 CALLS = 60
+CLIENTS = 4
+LIMIT = 5  # the largest limit of a worker (post_fork draws from [3, 6))
 
 
 def stored(url: str) -> tuple[int, list[int]]:
@@ -60,7 +62,7 @@ def test_recycled_workers_answer_everything_and_lose_no_event(tmp_path: Path) ->
         _wait_until_up(base, server, log)
         forms = [{"CallSid": f"CA{n:032x}", "From": "+819012345678", "To": "+815000000000"}
                  for n in range(CALLS)]
-        with ThreadPoolExecutor(4) as clients:
+        with ThreadPoolExecutor(CLIENTS) as clients:
             answers = list(clients.map(lambda form: post(base + "voice", form), forms))
         assert [status for status, _ in answers] == [200] * CALLS
         assert all(body.startswith(b'<?xml version="1.0" encoding="UTF-8"?><Response>')
@@ -73,7 +75,12 @@ def test_recycled_workers_answer_everything_and_lose_no_event(tmp_path: Path) ->
         server.terminate()
         server.wait(timeout=30)
     text = log.read_text(errors="replace")
-    assert text.count("Autorestarting worker") >= CALLS // 5 - 2  # limits of 3 to 5 requests
+    # A worker takes at most its limit, plus the requests of the other clients that it had
+    # accepted before reaching it (often, on a loaded machine); the last worker on each
+    # side takes fewer than its limit and is not recycled: 6 restarts at least (9 were seen
+    # on the 2 cores under load, where the old bound, 10, failed).
+    least = (CALLS - 2 * (LIMIT - 1)) // (LIMIT + CLIENTS - 1)
+    assert text.count("Autorestarting worker") >= least
     assert "Exception" not in text and "Traceback" not in text
     assert len(per_call) == CALLS and per_call == [per_call[0]] * CALLS and per_call[0] > 1
     assert events == per_call[0] * CALLS

@@ -52,12 +52,17 @@ def assert_survived(result: outage.Outcome, workers: int = 2, *, said_at_least: 
     assert result.calls_during >= 3  # callers kept calling while the database was away
     tally = result.tally
     assert (tally.problems, tally.stored, tally.duplicates) == ([], tally.expected, 0)
-    lines = result.log.splitlines()
-    said = [line for line in lines if line.startswith(OUTAGE)]
+    lines = h.said(result.log)
+    said = [line for line in lines if line.message.startswith(OUTAGE)]
     assert said_at_least <= len(said) <= workers, said  # once per worker that met it
+    assert {line.level for line in said} <= {"WARNING"}
+    back = [line for line in lines if line.message.startswith("call log: database back, ")]
+    assert {line.level for line in back} <= {"INFO"}
+    assert {line.pid for line in back} <= {line.pid for line in said}  # only after trouble
     assert "Traceback" not in result.log
     assert h.CALLER.removeprefix("+") not in result.log  # never a caller's number in the log
-    assert [line for line in lines if "call log" in line and line not in said] == []
+    assert [line for line in lines if "call log" in line.message
+            and line not in said and line not in back] == []
 
 
 def test_a_sqlite_file_locked_in_the_middle_of_calls(tmp_path: Path, serving) -> None:

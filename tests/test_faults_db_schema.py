@@ -102,10 +102,16 @@ def test_without_the_release_step_calls_are_answered_and_their_events_wait(
     said = (f"call log: the database schema is {schema}, this code needs revision {HEAD}: run "
             "`flask --app ivr db upgrade` (the Procfile's release step). Call events are kept "
             "in the spool and written once the schema is there.")
-    lines = hotline.text().splitlines()
+    lines = h.said(hotline.text())
+    told = [line for line in lines if line.message == said]
     # once per worker process (two here), whatever the number of events or retries
-    assert 1 <= lines.count(said) <= 2, [line for line in lines if "call log" in line]
-    assert [line for line in lines if "call log" in line and line != said] == []
+    assert 1 <= len(told) <= 2, [line for line in lines if "call log" in line.message]
+    assert {line.level for line in told} == {"ERROR"}
+    back = [line for line in lines if line.message.startswith("call log: database back, ")]
+    assert {line.level for line in back} <= {"INFO"}
+    assert {line.pid for line in back} <= {line.pid for line in told}  # once it was fixed
+    assert [line for line in lines if "call log" in line.message
+            and line not in told and line not in back] == []
     assert "Traceback" not in hotline.text()
     assert h.CALLER.removeprefix("+") not in hotline.text()
 

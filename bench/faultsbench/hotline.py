@@ -12,6 +12,7 @@ each) from a few threads until told to stop, recording every answer.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import signal
 import socket
@@ -38,6 +39,26 @@ MENUS, AUDIO = ROOT / "tests" / "menus", ROOT / "tests" / "audio"  # the fixture
 TOKEN = "faults-auth-token"
 CALLER = "+819012345678"
 TIMEOUT = 5.0  # a webhook not answered by then counts as failed (Twilio waits 15 s)
+# A line of gunicorn's error log, the app's included (ivr.logs): time, process, level, message.
+LINE = re.compile(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4})\] \[(\d+)\] \[([A-Z]+)\] (.*)")
+
+
+@dataclass(frozen=True)
+class Said:
+    """One line of the error log: who said what at which level (None: not an error log line)."""
+
+    pid: int | None
+    level: str | None
+    message: str
+
+
+def said(text: str) -> list[Said]:
+    """The lines of gunicorn's output (error log and access log), the error log's parsed."""
+    found = []
+    for line in text.splitlines():
+        match = LINE.fullmatch(line)
+        found.append(Said(int(match[2]), match[3], match[4]) if match else Said(None, None, line))
+    return found
 
 
 def procfile(kind: str) -> list[str]:
