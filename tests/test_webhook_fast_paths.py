@@ -1,0 +1,111 @@
+"""The webhook's shortcuts answer byte for byte as the framework's own ways would.
+
+A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
+``voice._values``). Each test plays the same requests
+on one app: with the shortcuts, and with each replaced by what it stands for. Status, every
+header in order, the body and the events handed to the call log must be the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+import pytest
+from conftest import SID
+from twilio.request_validator import RequestValidator
+
+from ivr.web import origin, voice
+
+TOKEN = "fast-path-test-token-0123456789"
+FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
+# (method, path with query, form, test client options): every kind of webhook, and oddities
+REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
+    ("POST", "/voice", {}, {}),
+    ("POST", "/voice/", {}, {"base_url": "https://ivr.example.org"}),
+    ("POST", "/voice/language?h=main&t=language", {"Digits": "1"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&n=3", {"Digits": "4"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&n=3", {"Digits": "2"},
+     {"base_url": "http://127.0.0.1:8000/hotline"}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&s=1", {}, {"headers": {"Host": "Example.ORG:80"}}),
+    ("POST", "/voice/dialled?h=main&l=en&t=iom&o=main", {"DialCallStatus": "busy",
+                                                         "DialCallDuration": "12"}, {}),
+    ("POST", "/voice/tell?h=main&l=ja&t=human-rights&o=info", {}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&Digits=9&Digits=8", {"Digits": "3"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&l=ja", {"Digits": "x#"}, {}),
+    ("GET", "/voice/menu?h=main&l=en&t=main&Digits=1&CallSid=" + SID, {}, {}),
+    ("GET", "/voice?CallSid=" + SID + "&To=%2B815000000000&From=%2B819012345678", {}, {}),
+    ("POST", "/voice/status", {"CallStatus": "completed", "CallDuration": "61"}, {}),
+    ("POST", "/voice/status", {"CallStatus": "busy", "CallStatus ": "x"}, {}),
+    ("POST", "/voice/fallback", {"ErrorCode": "11200",
+                                 "ErrorUrl": "https://x.example/voice/menu?h=main&n=2"}, {}),
+    ("POST", "/voice/nowhere/at/all?h=zz", {"Digits": "1"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main", {"Digits": "1", "To": "client:alice"}, {}),
+]
+
+
+class Recorder:
+    """Stands in for the call log: keeps what each request hands over."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def record(self, events: Any) -> None:
+        self.events.append(list(events))
+
+
+def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
+    """Replace each shortcut by the framework's own way of doing the same."""
+    monkeypatch.setattr(origin, "request_root", lambda request: request.url_root.rstrip("/"))
+    monkeypatch.setattr(voice, "_values", lambda: flask.request.values)
+
+
+def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
+         token: str = TOKEN) -> list[tuple[Any, ...]]:
+    recorder = Recorder()
+    monkeypatch.setitem(app.extensions, "calllog", recorder)
+    client = app.test_client()
+    answers = []
+    for method, path, form, options in REQUESTS:
+        options = dict(options)
+        headers = dict(options.pop("headers", {}))
+        base = options.get("base_url", "http://localhost")
+        form = {**FORM, **form} if method == "POST" else {}
+        if signed:
+            url = base.rstrip("/") + path
+            headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, form)
+        response = client.open(path, method=method, data=form or None, headers=headers,
+                               **options)
+        answers.append((method, path, response.status, response.headers.to_wsgi_list(),
+                        response.get_data()))
+    return [*answers, ("events", recorder.events)]
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_webhooks_answer_as_without_the_shortcuts(make_app, monkeypatch, signed):
+    config = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ALLOW_UNSIGNED": False} if signed else {}
+    app = make_app(**config)
+    fast = [play(monkeypatch, app, signed) for _ in range(2)]  # the second: from memos
+    plain(monkeypatch, app)
+    slow = play(monkeypatch, app, signed)
+    assert fast[0] == slow
+    assert fast[1] == slow
+
+
+def test_refusals_answer_as_without_the_shortcuts(make_app, monkeypatch):
+    app = make_app(TWILIO_AUTH_TOKEN=TOKEN, IVR_ALLOW_UNSIGNED=False)
+    fast = play(monkeypatch, app, True, token="another-token")
+    plain(monkeypatch, app)
+    assert fast == play(monkeypatch, app, True, token="another-token")
+    assert {answer[2] for answer in fast[:-1]} == {"403 FORBIDDEN"}
+
+
+def test_request_roots_are_remembered_per_scheme_host_and_root(make_app):
+    app = make_app()
+    cases = [("http://localhost", {}), ("https://ivr.example.org:8443/a b", {}),
+             ("http://xn--bcher-kva.example", {}), ("http://[::1]:8000", {}),
+             ("http://localhost", {"HTTP_HOST": "Other.Example"})]
+    for _ in range(2):
+        for base, environ in cases:
+            with app.test_request_context("/voice", base_url=base, environ_overrides=environ):
+                assert origin.request_root(flask.request) == flask.request.url_root.rstrip("/")
