@@ -1,7 +1,7 @@
 """The webhook's shortcuts answer byte for byte as the framework's own ways would.
 
 A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
-``voice._values``). Each test plays the same requests
+``voice._values``, ``sessions.Sessions.save_session``). Each test plays the same requests
 on one app: with the shortcuts, and with each replaced by what it stands for. Status, every
 header in order, the body and the events handed to the call log must be the same.
 """
@@ -13,6 +13,7 @@ from typing import Any
 import flask
 import pytest
 from conftest import SID
+from flask.sessions import SecureCookieSessionInterface
 from twilio.request_validator import RequestValidator
 
 from ivr.web import origin, voice
@@ -58,6 +59,7 @@ def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
     """Replace each shortcut by the framework's own way of doing the same."""
     monkeypatch.setattr(origin, "request_root", lambda request: request.url_root.rstrip("/"))
     monkeypatch.setattr(voice, "_values", lambda: flask.request.values)
+    monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
 
 
 def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
@@ -98,6 +100,31 @@ def test_refusals_answer_as_without_the_shortcuts(make_app, monkeypatch):
     plain(monkeypatch, app)
     assert fast == play(monkeypatch, app, True, token="another-token")
     assert {answer[2] for answer in fast[:-1]} == {"403 FORBIDDEN"}
+
+
+def test_a_staff_page_answers_as_without_the_shortcuts(make_app, monkeypatch):
+    """The session shortcut is the app's: a staff page's cookie and headers are Flask's."""
+    app = make_app()
+
+    def visit() -> list[tuple[Any, ...]]:
+        client = app.test_client()
+        pages = [client.get("/staff/login"), client.get("/healthz"), client.get("/staff/"),
+                 client.post("/staff/login", data={"username": "x", "password": "y"})]
+        return [(page.status, [(name, _no_token(name, value))
+                               for name, value in page.headers.to_wsgi_list()])
+                for page in pages]
+
+    fast = visit()
+    plain(monkeypatch, app)
+    assert fast == visit()
+
+
+def _no_token(name: str, value: str) -> str:
+    """A header, the session cookie's value (a new CSRF token each visit) left out."""
+    if name != "Set-Cookie":
+        return value
+    cookie, _, flags = value.partition(";")
+    return f"{cookie.partition('=')[0]}=...;{flags}"
 
 
 def test_request_roots_are_remembered_per_scheme_host_and_root(make_app):
