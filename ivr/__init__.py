@@ -36,8 +36,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _finish_config(app)
 
     from ivr import calllog, cli, staff
-    from ivr.web import audio, devphone, health, origin, voice
+    from ivr.web import audio, devphone, health, origin, voice, webrequest
 
+    app.request_class = webrequest.WebRequest  # a webhook's form parsed directly
     app.before_request(_warn_once)
     origin.init_app(app)
 

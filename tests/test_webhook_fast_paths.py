@@ -1,13 +1,15 @@
 """The webhook's shortcuts answer byte for byte as the framework's own ways would.
 
 A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
-``voice._values``, ``sessions.Sessions.save_session``). Each test plays the same requests
-on one app: with the shortcuts, and with each replaced by what it stands for. Status, every
-header in order, the body and the events handed to the call log must be the same.
+``voice._values``, ``sessions.Sessions.save_session``, ``webrequest.WebRequest``'s form).
+Each test plays the same requests on one app: with the shortcuts, and with each replaced by
+what it stands for. Status, every header in order, the body and the events handed to the
+call log must be the same.
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import flask
@@ -16,7 +18,7 @@ from conftest import SID
 from flask.sessions import SecureCookieSessionInterface
 from twilio.request_validator import RequestValidator
 
-from ivr.web import origin, voice
+from ivr.web import origin, voice, webrequest
 
 TOKEN = "fast-path-test-token-0123456789"
 FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
@@ -60,6 +62,7 @@ def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
     monkeypatch.setattr(origin, "request_root", lambda request: request.url_root.rstrip("/"))
     monkeypatch.setattr(voice, "_values", lambda: flask.request.values)
     monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
+    monkeypatch.setattr(app, "request_class", flask.Request)
 
 
 def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
@@ -136,3 +139,43 @@ def test_request_roots_are_remembered_per_scheme_host_and_root(make_app):
         for base, environ in cases:
             with app.test_request_context("/voice", base_url=base, environ_overrides=environ):
                 assert origin.request_root(flask.request) == flask.request.url_root.rstrip("/")
+
+
+FORM_BODIES = [b"CallSid=CA1&From=%2B8190&Digits=1", b"a=1&a=2&b=&c&&d=%zz&e=x+y%20z",
+               b"a=1;b=2", "Name=Ren\u00e9e&k=\u65e5\u672c".encode(), b"bad=\xff\xfe",
+               b"", b"x=" + b"9" * 5000]
+CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; "
+                 "charset=utf-8", "Application/X-WWW-Form-URLEncoded", "text/plain",
+                 "multipart/form-data; boundary=x", "application/x-url-encoded", ""]
+
+
+def _parsed(app: flask.Flask, cls: type, environ: dict[str, Any]) -> tuple[Any, ...]:
+    environ = {**environ, "wsgi.input": io.BytesIO(environ["wsgi.input"])}
+    with app.app_context():
+        request = cls(environ)
+        found: list[Any] = []
+        for read in (lambda: list(request.form.items(multi=True)),
+                     lambda: list(request.files.items(multi=True)),
+                     lambda: request.stream.read(), lambda: request.get_data()):
+            try:
+                found.append(read())
+            except Exception as exc:  # a 413 over MAX_CONTENT_LENGTH, a 400 for a short body
+                found.append(("raised", type(exc), getattr(exc, "code", None)))
+        return tuple(found)
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+def test_a_form_is_parsed_as_werkzeug_parses_it(make_app, content_type):
+    app = make_app(IVR_MAX_REQUEST_BYTES=4096)
+    for body in FORM_BODIES:
+        for length, extra in [(str(len(body)), {}), (str(len(body) + 7), {}), (None, {}),
+                              (None, {"HTTP_TRANSFER_ENCODING": "chunked"}),
+                              (str(len(body)), {"wsgi.input_terminated": True}), ("x", {})]:
+            environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/voice", "SERVER_NAME": "x",
+                       "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": body,
+                       "CONTENT_TYPE": content_type, **extra}
+            if length is not None:
+                environ["CONTENT_LENGTH"] = length
+            assert _parsed(app, webrequest.WebRequest, environ) == _parsed(
+                app, flask.Request, environ), (body, length, extra)
+    assert app.request_class is webrequest.WebRequest
