@@ -179,3 +179,15 @@ def test_a_form_is_parsed_as_werkzeug_parses_it(make_app, content_type):
             assert _parsed(app, webrequest.WebRequest, environ) == _parsed(
                 app, flask.Request, environ), (body, length, extra)
     assert app.request_class is webrequest.WebRequest
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT"])
+def test_values_dict_finds_what_werkzeugs_values_find(make_app, method):
+    app = make_app()
+    query = "a=q1&a=q2&b=&c=q%2B&Digits=9"
+    with app.test_request_context(f"/voice?{query}", method=method,
+                                  data="a=f1&d=f1&d=f2&Digits=1&e"):
+        request = flask.request
+        expected = {name: request.values.get(name) for name in request.values}
+        assert request.values_dict == expected
+

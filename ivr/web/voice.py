@@ -37,7 +37,7 @@ _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 @bp.before_request
 def _signed() -> None:
-    signature.require(request)
+    signature.require(request._get_current_object())  # the request itself: no proxy per use
 
 
 @bp.after_request
@@ -172,16 +172,8 @@ def now() -> datetime:
 
 
 def _values() -> dict[str, str]:
-    """``request.values`` as a plain dict, made once per request: each name's first value,
-    the query's before the form's (the form only when not a GET), as werkzeug's
-    ``CombinedMultiDict.get`` finds them, without its lookup in each part (and a KeyError
-    raised and caught for every name the query lacks)."""
-    values = g.get("ivr_values")
-    if values is None:
-        values = request.form.to_dict() if request.method != "GET" else {}
-        values.update(request.args.to_dict())
-        g.ivr_values = values
-    return values
+    """``request.values`` as a plain dict, made once per request (``webrequest``)."""
+    return request.values_dict
 
 
 def _param(name: str, limit: int) -> str | None:
@@ -207,7 +199,8 @@ def _sid() -> str | None:
 
 
 def _audio_base() -> str:
-    return current_app.config["IVR_AUDIO_BASE_URL"] or origin.base_url(request) + "/audio/"
+    return (current_app.config["IVR_AUDIO_BASE_URL"]
+            or origin.base_url(request._get_current_object()) + "/audio/")
 
 
 def _record(hotline: str | None, events: Iterable[Event],

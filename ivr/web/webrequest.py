@@ -7,11 +7,12 @@ itself. Here a URL-encoded body is read from werkzeug's own guarded stream (so
 ``MAX_CONTENT_LENGTH``, a missing ``Content-Length`` and the 413 are werkzeug's) and parsed
 by the same call werkzeug's parser makes, with the same result on a body that does not
 decode (an empty form). Anything else (multipart, no body, the debugger's checks) takes
-Flask's way.
+Flask's way. And ``values_dict``: Twilio's parameters, looked up in one dict.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from urllib.parse import parse_qsl
 
 from flask import Request, current_app
@@ -33,6 +34,16 @@ def is_urlencoded(content_type: str) -> bool:
 
 
 class WebRequest(Request):
+    @cached_property
+    def values_dict(self) -> dict[str, str]:
+        """``values`` as a plain dict, made once: each name's first value, the query's
+        before the form's (the form only when not a GET), as werkzeug's
+        ``CombinedMultiDict.get`` finds them, without its lookup in each part (and a
+        KeyError raised and caught for each name the query lacks)."""
+        values = self.form.to_dict() if self.method != "GET" else {}
+        values.update(self.args.to_dict())
+        return values
+
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
             return
