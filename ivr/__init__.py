@@ -22,12 +22,35 @@ from ivr import config as settings
 log = logging.getLogger(__name__)
 
 
+class App(Flask):
+    """Flask, remembering which views and request hooks are plain functions: Flask's
+    ``ensure_sync`` asks ``inspect.iscoroutinefunction`` of each, for every request (ten
+    times a webhook). An ``async def`` one is wrapped by Flask each time, as before."""
+
+    MAX_PLAIN = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: set[Any] = set()
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            if func in self._plain:
+                return func
+        except TypeError:  # not hashable: ask Flask every time
+            return super().ensure_sync(func)
+        made = super().ensure_sync(func)
+        if made is func and len(self._plain) < self.MAX_PLAIN:
+            self._plain.add(func)
+        return made
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then ``test_config``."""
     overrides = dict(test_config or {})
     instance = overrides.pop("INSTANCE_PATH", None) or os.environ.get("IVR_INSTANCE_DIR") or None
-    app = Flask(__name__, instance_relative_config=True,
-                instance_path=os.path.abspath(instance) if instance else None)
+    app = App(__name__, instance_relative_config=True,
+              instance_path=os.path.abspath(instance) if instance else None)
     app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect,
     app.url_map.merge_slashes = False   # nor for '//' in a path (its Location names the Host)
     app.config.update(settings.from_environ())

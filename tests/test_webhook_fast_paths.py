@@ -191,3 +191,35 @@ def test_values_dict_finds_what_werkzeugs_values_find(make_app, method):
         expected = {name: request.values.get(name) for name in request.values}
         assert request.values_dict == expected
 
+
+def test_the_app_tells_plain_functions_from_coroutines_as_flask_does(make_app):
+    import functools
+
+    app = make_app()
+
+    def view() -> str:
+        return "x"
+
+    async def coroutine() -> str:
+        return "x"
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self) -> str:
+            return "x"
+
+    def ask(ensure, func):
+        try:
+            made = ensure(func)
+        except Exception as exc:  # Flask without its async extra refuses coroutines
+            return ("raised", type(exc))
+        return "itself" if made is func else "wrapped"
+
+    funcs = [view, coroutine, functools.partial(view), Unhashable(), app.make_response,
+             functools.partial(coroutine)]
+    for _ in range(2):
+        for func in funcs:
+            assert ask(app.ensure_sync, func) == ask(
+                functools.partial(flask.Flask.ensure_sync, app), func), func
+    assert coroutine not in app._plain and view in app._plain
