@@ -31,17 +31,17 @@ class App(Flask):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._plain: set[Any] = set()
+        self._plain: dict[Any, Any] = {}  # each plain function, by itself
 
     def ensure_sync(self, func: Any) -> Any:
         try:
-            if func in self._plain:
+            if self._plain.get(func) is func:  # that very object, not one equal to it
                 return func
         except TypeError:  # not hashable: ask Flask every time
             return super().ensure_sync(func)
         made = super().ensure_sync(func)
         if made is func and len(self._plain) < self.MAX_PLAIN:
-            self._plain.add(func)
+            self._plain[func] = func
         return made
 
 

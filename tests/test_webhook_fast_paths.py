@@ -9,6 +9,7 @@ call log must be the same.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import Any
 
@@ -193,8 +194,6 @@ def test_values_dict_finds_what_werkzeugs_values_find(make_app, method):
 
 
 def test_the_app_tells_plain_functions_from_coroutines_as_flask_does(make_app):
-    import functools
-
     app = make_app()
 
     def view() -> str:
@@ -216,10 +215,17 @@ def test_the_app_tells_plain_functions_from_coroutines_as_flask_does(make_app):
             return ("raised", type(exc))
         return "itself" if made is func else "wrapped"
 
+    class Same(functools.partial):  # equal to any other: a plain one must not pass for
+        def __eq__(self, other: object) -> bool:  # a coroutine
+            return True
+
+        def __hash__(self) -> int:
+            return 1
+
     funcs = [view, coroutine, functools.partial(view), Unhashable(), app.make_response,
-             functools.partial(coroutine)]
+             functools.partial(coroutine), Same(view), Same(coroutine)]
     for _ in range(2):
         for func in funcs:
             assert ask(app.ensure_sync, func) == ask(
                 functools.partial(flask.Flask.ensure_sync, app), func), func
-    assert coroutine not in app._plain and view in app._plain
+    assert app._plain.get(view) is view and coroutine not in app._plain
