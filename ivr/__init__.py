@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ivr import config as settings
 
@@ -148,8 +148,8 @@ def _dev_secret(instance_path: str, name: str) -> str:
 
 def _warn_once() -> None:
     """Log the configuration warnings once per process, when it starts serving."""
-    from flask import current_app
-
-    for warning in current_app.extensions["ivr.config_warnings"]:
-        log.warning("%s", warning)
-    current_app.extensions["ivr.config_warnings"] = []
+    extensions = current_app.extensions
+    if extensions["ivr.config_warnings"]:  # after the first request: nothing (no import)
+        for warning in extensions["ivr.config_warnings"]:
+            log.warning("%s", warning)
+        extensions["ivr.config_warnings"] = []
