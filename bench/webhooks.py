@@ -1,11 +1,13 @@
 """How much a webhook costs: the hotline's steps against a bare Flask app, in-process.
 
-Run: .venv/bin/python bench/webhooks.py [--requests N]
+Run: .venv/bin/python bench/webhooks.py [--requests N] [--signed] [--cpu]
 
 Each case posts the same form Twilio would, through Flask's test client (no
 network), N times after a warm-up, and prints the median and 95th percentile
 per request. The bare app answers a constant TwiML document: the difference
-is what the hotline itself adds (signature check included when --signed).
+is what the hotline itself adds (signature check included when --signed). With --cpu,
+each request's CPU time (the thread's) instead of the time it took: steadier on a busy
+machine, where waiting for a core counts in the elapsed time.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def bare_app() -> Flask:
 
 
 def measure(client, path: str, form: dict[str, str], requests: int,
-            token: str | None) -> list[float]:
+            token: str | None, clock=time.perf_counter) -> list[float]:
     headers = {}
     if token:
         url = "http://localhost" + path
@@ -61,9 +63,9 @@ def measure(client, path: str, form: dict[str, str], requests: int,
         client.post(path, data=form, headers=headers)
     times = []
     for _ in range(requests):
-        start = time.perf_counter()
+        start = clock()
         response = client.post(path, data=form, headers=headers)
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
         assert response.status_code == 200, response.status_code
     return times
 
@@ -78,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--signed", action="store_true", help="check X-Twilio-Signature")
+    parser.add_argument("--cpu", action="store_true", help="CPU time per request, not elapsed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = ivr.create_app({
@@ -89,13 +92,15 @@ def main() -> None:
         at = datetime(2026, 11, 24, 18, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # offices closed
         app.extensions["ivr.clock"] = lambda: at
         print(f"{args.requests} requests per case, in-process, "
-              f"{'signed' if args.signed else 'unsigned'}; Python {sys.version.split()[0]}")
+              f"{'signed' if args.signed else 'unsigned'}, "
+              f"{'CPU time' if args.cpu else 'elapsed'}; Python {sys.version.split()[0]}")
+        clock = time.thread_time if args.cpu else time.perf_counter
         report("bare Flask app (constant TwiML)",
-               measure(bare_app().test_client(), "/voice", FORM, args.requests, None))
+               measure(bare_app().test_client(), "/voice", FORM, args.requests, None, clock))
         client = app.test_client()
         token = TOKEN if args.signed else None
         for name, path, extra in CASES:
-            report(name, measure(client, path, {**FORM, **extra}, args.requests, token))
+            report(name, measure(client, path, {**FORM, **extra}, args.requests, token, clock))
         app.extensions["calllog"].close()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from ivr import config as settings
 from ivr import logs
@@ -23,12 +23,35 @@ from ivr import logs
 log = logging.getLogger(__name__)
 
 
+class App(Flask):
+    """Flask, remembering which views and request hooks are plain functions: Flask's
+    ``ensure_sync`` asks ``inspect.iscoroutinefunction`` of each, for every request (ten
+    times a webhook). An ``async def`` one is wrapped by Flask each time, as before."""
+
+    MAX_PLAIN = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: dict[Any, Any] = {}  # each plain function, by itself
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            if self._plain.get(func) is func:  # that very object, not one equal to it
+                return func
+        except TypeError:  # not hashable: ask Flask every time
+            return super().ensure_sync(func)
+        made = super().ensure_sync(func)
+        if made is func and len(self._plain) < self.MAX_PLAIN:
+            self._plain[func] = func
+        return made
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment, then ``test_config``."""
     overrides = dict(test_config or {})
     instance = overrides.pop("INSTANCE_PATH", None) or os.environ.get("IVR_INSTANCE_DIR") or None
-    app = Flask(__name__, instance_relative_config=True,
-                instance_path=os.path.abspath(instance) if instance else None)
+    app = App(__name__, instance_relative_config=True,
+              instance_path=os.path.abspath(instance) if instance else None)
     app.url_map.strict_slashes = False  # never answer Twilio with a 308 redirect,
     app.url_map.merge_slashes = False   # nor for '//' in a path (its Location names the Host)
     app.config.update(settings.from_environ())
@@ -39,8 +62,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         logs.to_stderr(app.config["IVR_LOG_LEVEL"])
 
     from ivr import calllog, cli, staff
-    from ivr.web import audio, devphone, health, origin, voice
+    from ivr.web import audio, devphone, health, origin, voice, webrequest
 
+    app.request_class = webrequest.WebRequest  # a webhook's form parsed directly
     app.before_request(_warn_once)
     origin.init_app(app)
 
@@ -136,8 +160,8 @@ def _served_by_flask_run() -> bool:
 
 def _warn_once() -> None:
     """Log the configuration warnings once per process, when it starts serving."""
-    from flask import current_app
-
-    for warning in current_app.extensions["ivr.config_warnings"]:
-        log.warning("%s", warning)
-    current_app.extensions["ivr.config_warnings"] = []
+    extensions = current_app.extensions
+    if extensions["ivr.config_warnings"]:  # after the first request: nothing (no import)
+        for warning in extensions["ivr.config_warnings"]:
+            log.warning("%s", warning)
+        extensions["ivr.config_warnings"] = []

@@ -9,6 +9,7 @@ in a new worker, ``worker_exit`` in the ``finally`` of a worker's
 
 from __future__ import annotations
 
+import gc
 import os
 import runpy
 import sys
@@ -123,3 +124,20 @@ def test_a_new_worker_looks_at_the_menus_before_its_first_call(make_app) -> None
         assert looks == [1]
     finally:
         holder.close()
+
+
+def test_the_masters_objects_are_frozen_before_workers_are_forked() -> None:
+    """What the preloaded app holds is left out of the workers' garbage collections."""
+    try:
+        gc.unfreeze()
+        CONF["when_ready"](SimpleNamespace(cfg=SimpleNamespace(address=[]),
+                                           log=SimpleNamespace(warning=print)))
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000
+        made_since = [{"a": 1}]  # by the master between forks (a worker replaced)
+        assert any(thing is made_since for thing in gc.get_objects())
+        CONF["pre_fork"](server(0), SimpleNamespace())
+        assert gc.get_freeze_count() > frozen
+        assert not any(thing is made_since for thing in gc.get_objects())
+    finally:
+        gc.unfreeze()

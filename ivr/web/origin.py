@@ -30,9 +30,25 @@ HSTS = "max-age=31536000"  # a year; no includeSubDomains: other hosts of the do
 ANY_HOST = frozenset({"voice", "audio", "health"})  # blueprints that never read the Host
 
 
+MAX_ROOTS = 64  # request roots remembered (the Host is the client's: a few are real)
+_roots: dict[tuple[str, str, str], str] = {}
+
+
 def base_url(request: Request) -> str:
     """The app's public URL without a trailing slash: ``IVR_PUBLIC_URL``, else the request's."""
-    return current_app.config["IVR_PUBLIC_URL"] or request.url_root.rstrip("/")
+    return current_app.config["IVR_PUBLIC_URL"] or request_root(request)
+
+
+def request_root(request: Request) -> str:
+    """``request.url_root`` without its trailing slash, worked out once per scheme, host and
+    root path (werkzeug builds it from those three alone, decoding the host every time)."""
+    key = (request.scheme, request.host, request.root_path)
+    root = _roots.get(key)
+    if root is None:
+        root = request.url_root.rstrip("/")
+        if len(_roots) < MAX_ROOTS:
+            _roots[key] = root
+    return root
 
 
 def _known_host() -> Response | None:

@@ -37,7 +37,7 @@ _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 @bp.before_request
 def _signed() -> None:
-    signature.require(request)
+    signature.require(request._get_current_object())  # the request itself: no proxy per use
 
 
 @bp.after_request
@@ -120,7 +120,7 @@ def status() -> Response:
 @bp.route("/fallback", methods=METHODS, endpoint="fallback")
 def fallback_answer() -> Response:
     """The number's Voice Fallback URL: works without menus and database."""
-    error_url = fallback.logged_url(request.values.get("ErrorUrl"))
+    error_url = fallback.logged_url(_values().get("ErrorUrl"))
     _record(None, (Event.of(E.FALLBACK_USED, error_code=_param("ErrorCode", 16),
                             error_url=error_url),))
     return _fallback_answer()
@@ -171,15 +171,19 @@ def now() -> datetime:
     return current_app.extensions["ivr.clock"]()
 
 
+def _values() -> dict[str, str]:
+    """``request.values`` as a plain dict, made once per request (``webrequest``)."""
+    return request.values_dict
+
+
 def _param(name: str, limit: int) -> str | None:
-    values = request.values  # a missing key costs werkzeug's get an exception: look first
-    value = values.get(name) if name in values else None
+    value = _values().get(name)
     return value[:limit] if value else None
 
 
 def _digits() -> str | None:
     """The key pressed; garbage becomes '?' (an invalid key), absence None (silence)."""
-    raw = request.values.get("Digits")
+    raw = _values().get("Digits")
     if raw is None:
         return None
     return _NOT_KEYS.sub("", raw)[:8] or "?"
@@ -190,12 +194,13 @@ def _number(value: str | None) -> int | None:
 
 
 def _sid() -> str | None:
-    sid = request.values.get("CallSid", "")
+    sid = _values().get("CallSid", "")
     return sid if _SID.match(sid) else None
 
 
 def _audio_base() -> str:
-    return current_app.config["IVR_AUDIO_BASE_URL"] or origin.base_url(request) + "/audio/"
+    return (current_app.config["IVR_AUDIO_BASE_URL"]
+            or origin.base_url(request._get_current_object()) + "/audio/")
 
 
 def _record(hotline: str | None, events: Iterable[Event],
@@ -211,7 +216,7 @@ def _record(hotline: str | None, events: Iterable[Event],
         return
     at = now()
     try:
-        request_id = idempotency.request_id(sid, request.path, request.values, read)
+        request_id = idempotency.request_id(sid, request.path, _values(), read)
         calllog.record([CallEvent(f"{request_id}:{seq}", sid, hotline or "", at, seq,
                                   event.kind, event.data)
                         for seq, event in enumerate(events, start)])

@@ -1,0 +1,231 @@
+"""The webhook's shortcuts answer byte for byte as the framework's own ways would.
+
+A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
+``voice._values``, ``sessions.Sessions.save_session``, ``webrequest.WebRequest``'s form).
+Each test plays the same requests on one app: with the shortcuts, and with each replaced by
+what it stands for. Status, every header in order, the body and the events handed to the
+call log must be the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from typing import Any
+
+import flask
+import pytest
+from conftest import SID
+from flask.sessions import SecureCookieSessionInterface
+from twilio.request_validator import RequestValidator
+
+from ivr.web import origin, voice, webrequest
+
+TOKEN = "fast-path-test-token-0123456789"
+FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
+# (method, path with query, form, test client options): every kind of webhook, and oddities
+REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
+    ("POST", "/voice", {}, {}),
+    ("POST", "/voice/", {}, {"base_url": "https://ivr.example.org"}),
+    ("POST", "/voice/language?h=main&t=language", {"Digits": "1"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&n=3", {"Digits": "4"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&n=3", {"Digits": "2"},
+     {"base_url": "http://127.0.0.1:8000/hotline"}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&s=1", {}, {"headers": {"Host": "Example.ORG:80"}}),
+    ("POST", "/voice/dialled?h=main&l=en&t=iom&o=main", {"DialCallStatus": "busy",
+                                                         "DialCallDuration": "12"}, {}),
+    ("POST", "/voice/tell?h=main&l=ja&t=human-rights&o=info", {}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&Digits=9&Digits=8", {"Digits": "3"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&l=ja", {"Digits": "x#"}, {}),
+    ("GET", "/voice/menu?h=main&l=en&t=main&Digits=1&CallSid=" + SID, {}, {}),
+    ("GET", "/voice?CallSid=" + SID + "&To=%2B815000000000&From=%2B819012345678", {}, {}),
+    ("POST", "/voice/status", {"CallStatus": "completed", "CallDuration": "61"}, {}),
+    ("POST", "/voice/status", {"CallStatus": "busy", "CallStatus ": "x"}, {}),
+    ("POST", "/voice/fallback", {"ErrorCode": "11200",
+                                 "ErrorUrl": "https://x.example/voice/menu?h=main&n=2"}, {}),
+    ("POST", "/voice/nowhere/at/all?h=zz", {"Digits": "1"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main", {"Digits": "1", "To": "client:alice"}, {}),
+]
+
+
+class Recorder:
+    """Stands in for the call log: keeps what each request hands over."""
+
+    def __init__(self) -> None:
+        self.events: list[Any] = []
+
+    def record(self, events: Any) -> None:
+        self.events.append(list(events))
+
+
+def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
+    """Replace each shortcut by the framework's own way of doing the same."""
+    monkeypatch.setattr(origin, "request_root", lambda request: request.url_root.rstrip("/"))
+    monkeypatch.setattr(voice, "_values", lambda: flask.request.values)
+    monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
+    monkeypatch.setattr(app, "request_class", flask.Request)
+
+
+def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
+         token: str = TOKEN) -> list[tuple[Any, ...]]:
+    recorder = Recorder()
+    monkeypatch.setitem(app.extensions, "calllog", recorder)
+    client = app.test_client()
+    answers = []
+    for method, path, form, options in REQUESTS:
+        options = dict(options)
+        headers = dict(options.pop("headers", {}))
+        base = options.get("base_url", "http://localhost")
+        form = {**FORM, **form} if method == "POST" else {}
+        if signed:
+            url = base.rstrip("/") + path
+            headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(url, form)
+        response = client.open(path, method=method, data=form or None, headers=headers,
+                               **options)
+        answers.append((method, path, response.status, response.headers.to_wsgi_list(),
+                        response.get_data()))
+    return [*answers, ("events", recorder.events)]
+
+
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_webhooks_answer_as_without_the_shortcuts(make_app, monkeypatch, signed):
+    config = {"TWILIO_AUTH_TOKEN": TOKEN, "IVR_ALLOW_UNSIGNED": False} if signed else {}
+    app = make_app(**config)
+    fast = [play(monkeypatch, app, signed) for _ in range(2)]  # the second: from memos
+    plain(monkeypatch, app)
+    slow = play(monkeypatch, app, signed)
+    assert fast[0] == slow
+    assert fast[1] == slow
+
+
+def test_refusals_answer_as_without_the_shortcuts(make_app, monkeypatch):
+    app = make_app(TWILIO_AUTH_TOKEN=TOKEN, IVR_ALLOW_UNSIGNED=False)
+    fast = play(monkeypatch, app, True, token="another-token")
+    plain(monkeypatch, app)
+    assert fast == play(monkeypatch, app, True, token="another-token")
+    assert {answer[2] for answer in fast[:-1]} == {"403 FORBIDDEN"}
+
+
+def test_a_staff_page_answers_as_without_the_shortcuts(make_app, monkeypatch):
+    """The session shortcut is the app's: a staff page's cookie and headers are Flask's."""
+    app = make_app()
+
+    def visit() -> list[tuple[Any, ...]]:
+        client = app.test_client()
+        pages = [client.get("/staff/login"), client.get("/healthz"), client.get("/staff/"),
+                 client.post("/staff/login", data={"username": "x", "password": "y"})]
+        return [(page.status, [(name, _no_token(name, value))
+                               for name, value in page.headers.to_wsgi_list()])
+                for page in pages]
+
+    fast = visit()
+    plain(monkeypatch, app)
+    assert fast == visit()
+
+
+def _no_token(name: str, value: str) -> str:
+    """A header, the session cookie's value (a new CSRF token each visit) left out."""
+    if name != "Set-Cookie":
+        return value
+    cookie, _, flags = value.partition(";")
+    return f"{cookie.partition('=')[0]}=...;{flags}"
+
+
+def test_request_roots_are_remembered_per_scheme_host_and_root(make_app):
+    app = make_app()
+    cases = [("http://localhost", {}), ("https://ivr.example.org:8443/a b", {}),
+             ("http://xn--bcher-kva.example", {}), ("http://[::1]:8000", {}),
+             ("http://localhost", {"HTTP_HOST": "Other.Example"})]
+    for _ in range(2):
+        for base, environ in cases:
+            with app.test_request_context("/voice", base_url=base, environ_overrides=environ):
+                assert origin.request_root(flask.request) == flask.request.url_root.rstrip("/")
+
+
+FORM_BODIES = [b"CallSid=CA1&From=%2B8190&Digits=1", b"a=1&a=2&b=&c&&d=%zz&e=x+y%20z",
+               b"a=1;b=2", "Name=Ren\u00e9e&k=\u65e5\u672c".encode(), b"bad=\xff\xfe",
+               b"", b"x=" + b"9" * 5000]
+CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; "
+                 "charset=utf-8", "Application/X-WWW-Form-URLEncoded", "text/plain",
+                 "multipart/form-data; boundary=x", "application/x-url-encoded", ""]
+
+
+def _parsed(app: flask.Flask, cls: type, environ: dict[str, Any]) -> tuple[Any, ...]:
+    environ = {**environ, "wsgi.input": io.BytesIO(environ["wsgi.input"])}
+    with app.app_context():
+        request = cls(environ)
+        found: list[Any] = []
+        for read in (lambda: list(request.form.items(multi=True)),
+                     lambda: list(request.files.items(multi=True)),
+                     lambda: request.stream.read(), lambda: request.get_data()):
+            try:
+                found.append(read())
+            except Exception as exc:  # a 413 over MAX_CONTENT_LENGTH, a 400 for a short body
+                found.append(("raised", type(exc), getattr(exc, "code", None)))
+        return tuple(found)
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+def test_a_form_is_parsed_as_werkzeug_parses_it(make_app, content_type):
+    app = make_app(IVR_MAX_REQUEST_BYTES=4096)
+    for body in FORM_BODIES:
+        for length, extra in [(str(len(body)), {}), (str(len(body) + 7), {}), (None, {}),
+                              (None, {"HTTP_TRANSFER_ENCODING": "chunked"}),
+                              (str(len(body)), {"wsgi.input_terminated": True}), ("x", {})]:
+            environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/voice", "SERVER_NAME": "x",
+                       "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": body,
+                       "CONTENT_TYPE": content_type, **extra}
+            if length is not None:
+                environ["CONTENT_LENGTH"] = length
+            assert _parsed(app, webrequest.WebRequest, environ) == _parsed(
+                app, flask.Request, environ), (body, length, extra)
+    assert app.request_class is webrequest.WebRequest
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT"])
+def test_values_dict_finds_what_werkzeugs_values_find(make_app, method):
+    app = make_app()
+    query = "a=q1&a=q2&b=&c=q%2B&Digits=9"
+    with app.test_request_context(f"/voice?{query}", method=method,
+                                  data="a=f1&d=f1&d=f2&Digits=1&e"):
+        request = flask.request
+        expected = {name: request.values.get(name) for name in request.values}
+        assert request.values_dict == expected
+
+
+def test_the_app_tells_plain_functions_from_coroutines_as_flask_does(make_app):
+    app = make_app()
+
+    def view() -> str:
+        return "x"
+
+    async def coroutine() -> str:
+        return "x"
+
+    class Unhashable:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self) -> str:
+            return "x"
+
+    def ask(ensure, func):
+        try:
+            made = ensure(func)
+        except Exception as exc:  # Flask without its async extra refuses coroutines
+            return ("raised", type(exc))
+        return "itself" if made is func else "wrapped"
+
+    class Same(functools.partial):  # equal to any other: a plain one must not pass for
+        def __eq__(self, other: object) -> bool:  # a coroutine
+            return True
+
+        def __hash__(self) -> int:
+            return 1
+
+    funcs = [view, coroutine, functools.partial(view), Unhashable(), app.make_response,
+             functools.partial(coroutine), Same(view), Same(coroutine)]
+    for _ in range(2):
+        for func in funcs:
+            assert ask(app.ensure_sync, func) == ask(
+                functools.partial(flask.Flask.ensure_sync, app), func), func
+    assert app._plain.get(view) is view and coroutine not in app._plain
