@@ -80,18 +80,31 @@ def forget_everything(connection) -> None:
         connection.execute(table.delete())
 
 
+def stored_and_core(engine, calls_events: dict[str, list]) -> tuple[dict, dict]:
+    """What the drain stored, then (all of it forgotten) what Core's inserts store."""
+    with engine.begin() as connection:
+        written = stored(connection)
+        forget_everything(connection)
+        core_write(connection, calls_events)
+    with engine.connect() as connection:
+        return written, stored(connection)
+
+
+def assert_same_rows_any_event_order(written: dict, reference: dict) -> None:
+    """The same rows, events compared by uid (batches insert them in another order)."""
+    for name in ("calls", "types", *(t.name for t in TALLIES)):
+        assert written.get(name) == reference.get(name), name
+    assert sorted(written["call_events"], key=lambda row: row[1]) == sorted(
+        reference["call_events"], key=lambda row: row[1])
+
+
 def test_bulk_rows_are_those_core_inserts_store(engine) -> None:
     every = every_call()
     with engine.begin() as connection:
         events = [PRIVACY.redact(e) for found in every.values() for e in found]
         assert store.write_events(connection, events) == len(events)
-    with engine.begin() as connection:
-        written = stored(connection)
-        forget_everything(connection)
-    with engine.begin() as connection:
-        core_write(connection, every)
-    with engine.connect() as connection:
-        assert stored(connection) == written
+    written, reference = stored_and_core(engine, every)
+    assert reference == written
     assert len(written["calls"]) == len(every)
     assert len(written["call_events"]) == sum(len(found) for found in every.values())
 
@@ -106,17 +119,7 @@ def test_folded_and_recomputed_calls_end_as_core_inserts_store_them(engine) -> N
     with engine.begin() as connection:
         store.write_events(connection, [PRIVACY.redact(e) for f in every.values()
                                         for e in f[1:][1::2]])
-    with engine.begin() as connection:
-        written = stored(connection)
-        forget_everything(connection)
-    with engine.begin() as connection:
-        core_write(connection, every)
-    with engine.connect() as connection:
-        reference = stored(connection)
-    for name in ("calls", "types", *(t.name for t in TALLIES)):
-        assert written.get(name) == reference.get(name), name
-    by_uid = sorted(written["call_events"], key=lambda row: row[1])
-    assert by_uid == sorted(reference["call_events"], key=lambda row: row[1])
+    assert_same_rows_any_event_order(*stored_and_core(engine, every))
 
 
 def test_an_empty_batch_runs_no_statement(engine) -> None:
@@ -150,12 +153,8 @@ def test_a_nul_character_is_stored_as_core_stores_it(engine) -> None:
         return
     with engine.begin() as connection:
         store.write_events(connection, events)
-    with engine.begin() as connection:
-        written = stored(connection)
-        forget_everything(connection)
-        core_write(connection, every)
-    with engine.connect() as connection:
-        assert stored(connection) == written
+    written, reference = stored_and_core(engine, every)
+    assert reference == written
     assert written["calls"][0][9] == "caller\x00x"  # caller_number, whole
 
 
@@ -173,13 +172,4 @@ def test_an_older_sqlite_gets_core_statements_that_store_the_same(engine, monkey
         store.write_events(connection, [PRIVACY.redact(e) for f in every.values()
                                         for e in f[1:]])
     assert any("json_" in statement for statement in sql) is expected_json
-    with engine.begin() as connection:
-        written = stored(connection)
-        forget_everything(connection)
-        core_write(connection, every)
-    with engine.connect() as connection:
-        reference = stored(connection)
-    for name in ("calls", "types", *(t.name for t in TALLIES)):
-        assert written.get(name) == reference.get(name), name
-    assert sorted(written["call_events"], key=lambda row: row[1]) == sorted(
-        reference["call_events"], key=lambda row: row[1])
+    assert_same_rows_any_event_order(*stored_and_core(engine, every))
