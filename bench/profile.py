@@ -102,6 +102,9 @@ def under_gunicorn(args: argparse.Namespace, tmp: Path, url: str) -> None:
           f"request (the call log's drain included); samples holding the GIL:")
     for name, share in shares(raw).items():
         print(f"  {name:50s} {share * 100:5.1f} %  {share * cpu_ms * 1000:6.0f} us/request")
+    if args.keep:
+        Path(args.keep).write_bytes(raw.read_bytes())
+        print(f"py-spy's samples kept in {args.keep}")
 
 
 def in_process(args: argparse.Namespace, tmp: Path) -> None:
@@ -148,6 +151,8 @@ def main() -> None:
     parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--requests", type=int, default=4000, help="in-process: requests")
     parser.add_argument("--all", action="store_true", help="in-process: every frame")
+    parser.add_argument("--keep", metavar="FILE", help="under gunicorn: keep py-spy's raw "
+                        "samples (stack count lines) in FILE")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _stop)
     print(f"load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
