@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadbench import calllog, pairs, pool  # noqa: E402
+from bench.loadbench.server import Server  # noqa: E402
 from bench.sidebyside import (  # noqa: E402
     MAX_RATE,
     TOKEN,
@@ -77,7 +78,11 @@ def shares(raw: Path) -> dict[str, float]:
 
 def under_gunicorn(args: argparse.Namespace, tmp: Path, url: str) -> None:
     recorded, env = prepared(tmp, url)
-    app, _ = cold_start(env, tmp, recorded["incoming call"][0])
+    if args.bare:  # the baseline of bench/sidebyside.py, under the same settings
+        app = Server(env, tmp / "baseline.log", app_spec="loadbench.bare:app")
+        app.wait_until_up("")
+    else:
+        app, _ = cold_start(env, tmp, recorded["incoming call"][0])
     load = argparse.Namespace(threads=2, connections=args.connections)
     try:
         hook = pairs.rebase(recorded[args.webhook][0], app.base)
@@ -98,7 +103,8 @@ def under_gunicorn(args: argparse.Namespace, tmp: Path, url: str) -> None:
     finally:
         app.stop()
     rate = result["requests"] / (result["duration_us"] / 1e6)
-    print(f"{args.webhook}: {rate:.0f} req/s under py-spy, server CPU {cpu_ms:.3f} ms per "
+    served = "the bare Flask app" if args.bare else args.webhook
+    print(f"{served}: {rate:.0f} req/s under py-spy, server CPU {cpu_ms:.3f} ms per "
           f"request (the call log's drain included); samples holding the GIL:")
     for name, share in shares(raw).items():
         print(f"  {name:50s} {share * 100:5.1f} %  {share * cpu_ms * 1000:6.0f} us/request")
@@ -151,6 +157,8 @@ def main() -> None:
     parser.add_argument("--in-process", action="store_true")
     parser.add_argument("--requests", type=int, default=4000, help="in-process: requests")
     parser.add_argument("--all", action="store_true", help="in-process: every frame")
+    parser.add_argument("--bare", action="store_true", help="under gunicorn: profile the "
+                        "baseline (a bare Flask app) the same way, with the same requests")
     parser.add_argument("--keep", metavar="FILE", help="under gunicorn: keep py-spy's raw "
                         "samples (stack count lines) in FILE")
     args = parser.parse_args()
