@@ -43,6 +43,25 @@ def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, 
     return _execute(connection, ("insert", table, key, None, tuple(returning)), rows).all()
 
 
+def insert_values(connection: Connection, table: sa.Table, values: Sequence[Sequence[Any]],
+                  key: str, returning: Sequence[str]) -> list[sa.Row] | None:
+    """``insert`` of rows given as the statement reads them, which costs no work per value:
+    each row a list in the table's column order (its autoincrementing id left out), a time
+    as the text of naive UTC with microseconds ('2026-12-02 17:00:00.000000', what SQLAlchemy
+    writes on SQLite and PostgreSQL casts back), JSON as ``json.dumps`` writes it. Only for
+    tables of text, integers, times and JSON; None when the rows cannot go so (an older
+    SQLite, a NUL, times or JSON bound otherwise): then ``insert`` them."""
+    if not values:
+        return []
+    if not _values_ok(connection.dialect, table):
+        return None
+    statement, _ = _statement(connection.dialect, "insert", table, key, None, tuple(returning))
+    text = _PAYLOAD.encode(values)
+    if "\\u0000" in text:
+        return None
+    return connection.execute(statement, {"rows": text}).all()
+
+
 def add(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
         column: str) -> None:
     """Insert ``rows`` (every column), or add their ``column`` to that of the row of the
@@ -96,7 +115,7 @@ def _execute(connection: Connection, shape: Shape,
     statement, converters = _statement(connection.dialect, *shape)
     payload = [[row[name] if convert is None else convert(row[name])
                 for name, convert in converters] for row in rows]
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
+    text = _PAYLOAD.encode(payload)
     if "\\u0000" in text or not json_ok(connection.dialect):  # SQLite's JSON functions end
         return _each_row(connection, shape, rows)  # a text at a NUL: bind each value
     return connection.execute(statement, {"rows": text})
@@ -124,6 +143,30 @@ def _each_row(connection: Connection, shape: Shape,
 
 def _refused(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} is not a value of the call log's columns")
+
+
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_refused)
+
+
+@functools.lru_cache(maxsize=64)
+def _values_ok(dialect: Dialect, table: sa.Table) -> bool:
+    """Whether ``insert_values`` can take rows of ``table`` as they are on ``dialect``."""
+    if not json_ok(dialect):
+        return False
+    sqlite_ = dialect.name == "sqlite"
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, sa.JSON):
+            ok = not sqlite_ or getattr(dialect, "_json_serializer", None) is None
+        elif isinstance(kind, sa.DateTime):
+            impl = kind.dialect_impl(dialect)
+            ok = not sqlite_ or (isinstance(impl, sqlite.DATETIME)
+                                 and impl._storage_format == _SQLITE_DATETIME)
+        else:
+            ok = isinstance(kind, sa.String | sa.Integer)
+        if not ok:
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=64)  # per engine's dialect and statement: a few in a process

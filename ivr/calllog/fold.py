@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ivr.call.events import CallEvent, EndReason, Kind
-from ivr.calllog.outcome import FINAL_STATUSES, INPUT_KINDS, CallSummary, Outcome, summarise
+from ivr.calllog import onepass
+from ivr.calllog.outcome import FINAL_STATUSES, INPUT_KINDS, CallSummary, Outcome
 
 # The outcomes some event earns for good, best first; the others depend on the whole call.
 _EARNED = (Outcome.CONNECTED, Outcome.TOLD_NUMBER, Outcome.DIAL_FAILED, Outcome.CLOSED)
@@ -44,7 +45,7 @@ def fold(old: CallSummary, stored: Stored, new: Sequence[CallEvent]) -> CallSumm
     ordered = sorted(new, key=lambda e: (e.at, e.seq))
     if not ordered or ordered[0].at <= stored.last_at:
         return None
-    part = summarise(ordered)  # the new events on their own
+    part = onepass.summary(ordered)  # the new events on their own (as summarise)
     outcome = _outcome(old, stored, ordered, part)
     if outcome is None:
         return None

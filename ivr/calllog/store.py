@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ivr.call.events import CallEvent, Kind
-from ivr.calllog import bulk, tally
+from ivr.calllog import bulk, onepass, tally
 from ivr.calllog.fold import Stored, fold
 from ivr.calllog.outcome import CallSummary, Outcome, summarise
 from ivr.calllog.schema import call_events, calls
+from ivr.calllog.spool import Line
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,10 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     ``fold``); only a call whose events came out of order is recomputed from
     all of its stored events. The dashboard tallies move with the rows.
     """
-    by_call = _by_call(events)
+    by_call = _by_call([Line.of(e) for e in events])
     if not by_call:
         return 0
-    firsts = {sid: {**call_row(summarise(found)), "call_sid": sid}  # the rows of new calls
+    firsts = {sid: {**onepass.call_row(found), "call_sid": sid}  # the rows of new calls
               for sid, found in by_call.items()}
     ids, old = _claim_calls(connection, firsts)
     facts = _stored_facts(connection, [row["id"] for row in old.values()])
@@ -120,7 +121,7 @@ def _fold_calls(by_call: dict[str, list[CallEvent]], inserted: set[str],
     return rows, again
 
 
-def _by_call(events: Sequence[CallEvent]) -> dict[str, list[CallEvent]]:
+def _by_call(events: Sequence[Line]) -> dict[str, list[Line]]:
     """Return the events by call, sorted by CallSid, each uid once (the first one wins)."""
     unique: dict[str, CallEvent] = {}
     for event in events:
@@ -173,13 +174,17 @@ def _stored_facts(connection: Connection, call_ids: list[int]) -> dict[int, Stor
 
 
 def _insert_events(connection: Connection, ids: dict[str, int],
-                   by_call: dict[str, list[CallEvent]]) -> set[str]:
+                   by_call: dict[str, list[Line]]) -> set[str]:
     """Insert the events no earlier write stored; return their uids."""
-    rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
-             "kind": str(e.kind), "data": dict(e.data)}
-            for sid, found in by_call.items() for e in found]
-    return {uid for uid, in bulk.insert(connection, call_events, rows, key="uid",
-                                         returning=("uid",))}
+    inserted = bulk.insert_values(connection, call_events, [
+        [e.uid, ids[sid], e.at_text, e.seq, e.kind, e.data_text]
+        for sid, found in by_call.items() for e in found], key="uid", returning=("uid",))
+    if inserted is None:  # the texts cannot go as they are: the values, bound by their types
+        rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
+                 "kind": str(e.kind), "data": dict(e.data)}
+                for sid, found in by_call.items() for e in found]
+        inserted = bulk.insert(connection, call_events, rows, key="uid", returning=("uid",))
+    return {uid for uid, in inserted}
 
 
 def _recompute(connection: Connection, call_ids: list[int],
