@@ -204,6 +204,9 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
         if verb == "insert":
             tail = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
                     f"RETURNING {', '.join(quote(name) for name in returning)}")
+            if dialect.name == "sqlite":  # a taken key's row is not made (its values read)
+                source = (f"json_each(:rows) WHERE NOT EXISTS (SELECT 1 FROM {table_name} "
+                          f"WHERE {quote(key)} = {picks[names.index(key)]})")
         else:
             tail = (f"ON CONFLICT ({', '.join(quote(c.name) for c in table.primary_key)}) "
                     f"DO UPDATE SET {quote(key)} = {table_name}.{quote(key)} + "

@@ -10,6 +10,7 @@ order of delivery all end in the rows ``summarise`` gives for all events.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -90,7 +91,7 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     inserted = _insert_events(connection, ids, by_call)
     rows, again = _fold_calls(by_call, inserted, old, facts, ids)
     rows |= _recompute(connection, [ids[sid] for sid in again], ids)
-    _update_calls(connection, ids, rows)
+    _update_calls(connection, ids, rows, ChainMap(old, firsts))  # firsts: as inserted
     changes = tally.Changes()
     for sid in by_call:
         before = old.get(sid)
@@ -197,10 +198,15 @@ def _recompute(connection: Connection, call_ids: list[int],
             for call_id, found in events_of_calls(connection, call_ids).items()}
 
 
-def _update_calls(connection: Connection, ids: dict[str, int],
-                  rows: dict[str, dict[str, Any]]) -> None:
-    bulk.update(connection, calls, [{**row, "id": ids[sid]} for sid, row in rows.items()],
-                key="id")
+def _update_calls(connection: Connection, ids: dict[str, int], rows: dict[str, dict[str, Any]],
+                  stored: Mapping[str, Mapping[str, Any]]) -> None:
+    """Set the columns that changed in any of ``rows`` (from the ``stored`` row of its call):
+    the others hold these values already, and SQLite then leaves their indexes alone."""
+    names = sorted({name for sid, row in rows.items() for name, value in row.items()
+                    if stored[sid][name] != value})
+    if names:
+        bulk.update(connection, calls, [{"id": ids[sid], **{name: row[name] for name in names}}
+                                        for sid, row in rows.items()], key="id")
 
 
 def summary_of(row: Mapping[str, Any]) -> CallSummary:
