@@ -10,7 +10,6 @@ order of delivery all end in the rows ``summarise`` gives for all events.
 
 from __future__ import annotations
 
-from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -91,7 +90,7 @@ def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
     inserted = _insert_events(connection, ids, by_call)
     rows, again = _fold_calls(by_call, inserted, old, facts, ids)
     rows |= _recompute(connection, [ids[sid] for sid in again], ids)
-    _update_calls(connection, ids, rows, ChainMap(old, firsts))  # firsts: as inserted
+    _update_calls(connection, ids, rows, {**firsts, **old})  # a new call: as inserted
     changes = tally.Changes()
     for sid in by_call:
         before = old.get(sid)
@@ -153,7 +152,7 @@ def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
     if known:
         query = (sa.select(calls).where(bulk.among(connection, calls.c.call_sid, known))
                  .order_by(calls.c.call_sid).with_for_update())
-        old = {row.call_sid: row._mapping for row in connection.execute(query)}
+        old = {row.call_sid: row._mapping for row in connection.execute(query).all()}
         if len(old) < len(known):
             raise LookupError("a call row went away while its events were written (purged)")
         ids |= {sid: row["id"] for sid, row in old.items()}
@@ -171,7 +170,7 @@ def _stored_facts(connection: Connection, call_ids: list[int]) -> dict[int, Stor
              .where(bulk.among(connection, call_events.c.call_id, call_ids))
              .group_by(call_events.c.call_id))
     return {call_id: Stored(aware(last), statuses, endings)
-            for call_id, last, statuses, endings in connection.execute(query)}
+            for call_id, last, statuses, endings in connection.execute(query).all()}
 
 
 def _insert_events(connection: Connection, ids: dict[str, int],
@@ -202,8 +201,11 @@ def _update_calls(connection: Connection, ids: dict[str, int], rows: dict[str, d
                   stored: Mapping[str, Mapping[str, Any]]) -> None:
     """Set the columns that changed in any of ``rows`` (from the ``stored`` row of its call):
     the others hold these values already, and SQLite then leaves their indexes alone."""
-    names = sorted({name for sid, row in rows.items() for name, value in row.items()
-                    if stored[sid][name] != value})
+    changed: set[str] = set()
+    for sid, row in rows.items():
+        before = stored[sid]
+        changed.update(name for name, value in row.items() if before[name] != value)
+    names = sorted(changed)
     if names:
         bulk.update(connection, calls, [{"id": ids[sid], **{name: row[name] for name in names}}
                                         for sid, row in rows.items()], key="id")
