@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -55,7 +56,8 @@ def insert_values(connection: Connection, table: sa.Table, values: Sequence[Sequ
         return []
     if not _values_ok(connection.dialect, table):
         return None
-    statement, _ = _statement(connection.dialect, "insert", table, key, None, tuple(returning))
+    statement, _, _ = _statement(connection.dialect, "insert", table, key, None,
+                                 tuple(returning))
     text = _PAYLOAD.encode(values)
     if "\\u0000" in text:
         return None
@@ -112,9 +114,11 @@ Shape = tuple[str, sa.Table, str, tuple[str, ...] | None, tuple[str, ...]]
 
 def _execute(connection: Connection, shape: Shape,
              rows: Sequence[Mapping[str, Any]]) -> sa.CursorResult:
-    statement, converters = _statement(connection.dialect, *shape)
-    payload = [[row[name] if convert is None else convert(row[name])
-                for name, convert in converters] for row in rows]
+    statement, values, converters = _statement(connection.dialect, *shape)
+    payload = [list(values(row)) for row in rows]
+    for n, convert in converters:  # the few columns whose values are not JSON's as they are
+        for row_values in payload:
+            row_values[n] = convert(row_values[n])
     text = _PAYLOAD.encode(payload)
     if "\\u0000" in text or not json_ok(connection.dialect):  # SQLite's JSON functions end
         return _each_row(connection, shape, rows)  # a text at a NUL: bind each value
@@ -172,8 +176,10 @@ def _values_ok(dialect: Dialect, table: sa.Table) -> bool:
 @functools.lru_cache(maxsize=64)  # per engine's dialect and statement: a few in a process
 def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
                names: tuple[str, ...] | None, returning: tuple[str, ...]
-               ) -> tuple[sa.TextClause, list[tuple[str, Converter]]]:
-    """The statement for ``dialect``, and each value's converter. ``verb``: insert (``key``
+               ) -> tuple[sa.TextClause, Callable[[Mapping[str, Any]], tuple[Any, ...]],
+                          list[tuple[int, Converter]]]:
+    """The statement for ``dialect``, what reads a row's values in its order, and the
+    converters of the values that need one, by position. ``verb``: insert (``key``
     the unique column), add (``key`` the column to add to), update (``key`` the column
     that finds the row, ``names`` the columns given)."""
     if names is None:
@@ -216,10 +222,15 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
     statement = sa.text(sql)
     if returning:
         statement = statement.columns(**{name: table.c[name].type for name in returning})
-    return statement, converters
+    values = operator.itemgetter(*names)
+    if len(names) == 1:
+        values = lambda row, one=values: (one(row),)  # noqa: E731
+    return statement, values, [(n, convert) for n, (_, convert) in enumerate(converters)
+                               if convert is not None]
 
 
 _SQLITE_DATETIME = sqlite.DATETIME()._storage_format  # SQLAlchemy's own, by default
+_SQLITE_DATE = sqlite.DATE()._storage_format
 
 
 def _sqlite_converter(column: sa.Column, dialect: Dialect) -> Converter:
@@ -234,6 +245,10 @@ def _sqlite_converter(column: sa.Column, dialect: Dialect) -> Converter:
                 return value.isoformat(" ", "microseconds")
             return process(value)
         return naive_text
+    if isinstance(impl, sqlite.DATE) and impl._storage_format == _SQLITE_DATE:
+        def date_text(value: Any) -> Any:  # the default format is isoformat's
+            return value.isoformat() if type(value) is date else process(value)
+        return date_text
     return process
 
 
