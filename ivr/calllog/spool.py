@@ -99,10 +99,9 @@ def _line(line: bytes) -> Line | CallEvent:
             uid, sid, hotline, at, seq, kind, data = record.values()
             start = text.find(_DATA)  # the first is data's: the values before it are no
             # objects (checked below), and in a string JSON escapes every '"' (none after a space)
-            if (start > 0 and type(uid) is str and type(sid) is str and type(hotline) is str
-                    and type(seq) is int and type(data) is dict and type(at) is str
-                    and at.endswith("+00:00") and at[4] == at[7] == "-" and at[10] == "T"
-                    and at[13] == at[16] == ":"
+            if (start > 0 and type(uid) is type(sid) is type(hotline) is type(at) is str
+                    and type(seq) is int and type(data) is dict and at[-6:] == "+00:00"
+                    and at[4:19:3] == "--T::"  # the separators of YYYY-MM-DDTHH:MM:SS
                     and (len(at) == 25 or (len(at) == 32 and at[19] == "."))):
                 micro = at[19:26] if len(at) == 32 else ".000000"
                 return Line(uid, sid, hotline, datetime.fromisoformat(at), seq, _KINDS[kind],
