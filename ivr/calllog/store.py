@@ -152,7 +152,7 @@ def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
     if known:
         query = (sa.select(calls).where(bulk.among(connection, calls.c.call_sid, known))
                  .order_by(calls.c.call_sid).with_for_update())
-        old = {row.call_sid: row._mapping for row in connection.execute(query).all()}
+        old = {row.call_sid: row._asdict() for row in connection.execute(query).all()}
         if len(old) < len(known):
             raise LookupError("a call row went away while its events were written (purged)")
         ids |= {sid: row["id"] for sid, row in old.items()}
