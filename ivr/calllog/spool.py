@@ -4,7 +4,9 @@ Each process appends to a file of its own and holds an exclusive ``flock`` on
 it for as long as it lives; the kernel drops the lock when the process dies,
 so a spool file whose lock can be taken is an orphan that any other process
 may drain and delete. Lines are redacted events (see ``privacy``), never raw
-caller numbers unless the operator keeps full numbers.
+caller numbers unless the operator keeps full numbers. The drain reads them
+as ``Line``s: an event with the text its time and data are stored as, cut out
+of the line rather than made again.
 """
 
 from __future__ import annotations

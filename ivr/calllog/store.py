@@ -71,14 +71,16 @@ def aware(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=UTC)
 
 
-def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
+def write_events(connection: Connection, events: Sequence[CallEvent | Line]) -> int:
     """Store ``events`` (redacted) in the caller's transaction; return how many were new.
 
     The events of many calls cost a few statements in all: the calls are
-    claimed (new ones inserted, known ones locked), every new event inserted,
-    and each call's row moved on by folding its new events into it (see
-    ``fold``); only a call whose events came out of order is recomputed from
-    all of its stored events. The dashboard tallies move with the rows.
+    claimed (new ones inserted, their rows made in one pass by ``onepass``;
+    known ones locked), every new event inserted (a spool ``Line`` brings the
+    text its time and data are stored as), and each call's row moved on by
+    folding its new events into it (see ``fold``; only the columns that
+    changed are set); only a call whose events came out of order is
+    recomputed from all of its stored events. The tallies move with the rows.
     """
     by_call = _by_call([Line.of(e) for e in events])
     if not by_call:
@@ -141,8 +143,9 @@ def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
     """Return every call's id, and the rows as they were of the calls already stored.
 
     The INSERT comes first: on SQLite it takes the write lock before anything
-    is read; on PostgreSQL the SELECT .. FOR UPDATE then waits for any other
-    writer of the same calls, so the old rows are the ones the tallies count.
+    is read (and makes no row for a call already stored); on PostgreSQL the
+    SELECT .. FOR UPDATE then waits for any other writer of the same calls, so
+    the old rows are the ones the tallies count.
     Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
     ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, list(firsts.values()),
