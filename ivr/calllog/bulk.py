@@ -9,7 +9,7 @@ is one parameter, a JSON array of rows, which the database unpacks itself
 (SQLite's ``json_each``, PostgreSQL's ``json_array_elements``) into an
 ``INSERT .. SELECT .. ON CONFLICT (key) DO NOTHING RETURNING``, whose SQL
 depends only on the table and the dialect: built once, prepared once. On
-SQLite the rows whose key is taken are left out before their values are read
+SQLite the calls already stored are left out before their values are read
 (reading them costs SQLite more than the insert). ``insert_values`` takes rows
 already in the payload's form (the drain's events: their texts come from the
 spool lines), which spares the work per value.
@@ -40,12 +40,15 @@ OLDEST_SQLITE = (3, 38)  # for json_each without JSON1 being compiled in by choi
 
 
 def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
-           key: str, returning: Sequence[str]) -> list[sa.Row]:
+           key: str, returning: Sequence[str], *, often_taken: bool = False) -> list[sa.Row]:
     """Insert ``rows`` (every column but an autoincrementing id) unless their ``key`` is
-    taken; return the ``returning`` columns of the rows inserted, in no particular order."""
+    taken; return the ``returning`` columns of the rows inserted, in no particular order.
+    ``often_taken``: many keys are (a batch's calls), so on SQLite a row's key is looked up
+    before its values are read."""
     if not rows:
         return []
-    return _execute(connection, ("insert", table, key, None, tuple(returning)), rows).all()
+    verb = "claim" if often_taken else "insert"
+    return _execute(connection, (verb, table, key, None, tuple(returning)), rows).all()
 
 
 def insert_values(connection: Connection, table: sa.Table, values: Sequence[Sequence[Any]],
@@ -138,7 +141,7 @@ def _each_row(connection: Connection, shape: Shape,
         return connection.execute(statement, [{**{n: row[n] for n in row if n != key},
                                                "key_": row[key]} for row in rows])
     insert = database.insert(connection, table)
-    if verb == "insert":
+    if verb in ("insert", "claim"):
         statement = (insert.on_conflict_do_nothing(index_elements=[key])
                      .returning(*(table.c[name] for name in returning)))
     else:
@@ -184,8 +187,8 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
                           list[tuple[int, Converter]]]:
     """The statement for ``dialect``, what reads a row's values in its order, and the
     converters of the values that need one, by position. ``verb``: insert (``key``
-    the unique column), add (``key`` the column to add to), update (``key`` the column
-    that finds the row, ``names`` the columns given)."""
+    the unique column; claim: its often taken), add (``key`` the column to add to),
+    update (``key`` the column that finds the row, ``names`` the columns given)."""
     if names is None:
         names = tuple(c.name for c in table.columns
                       if verb == "add" or c is not table.autoincrement_column)
@@ -211,10 +214,10 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
         if dialect.name == "postgresql":  # the rows by their key's index, not a scan of all
             sql += f" AND {table_name}.{quote(key)} = ANY(ARRAY(SELECT {picks[0]} FROM {source}))"
     else:
-        if verb == "insert":
+        if verb in ("insert", "claim"):
             tail = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
                     f"RETURNING {', '.join(quote(name) for name in returning)}")
-            if dialect.name == "sqlite":  # a taken key's row is not made (its values read)
+            if verb == "claim" and dialect.name == "sqlite":  # no values read for a taken key
                 source = (f"json_each(:rows) WHERE NOT EXISTS (SELECT 1 FROM {table_name} "
                           f"WHERE {quote(key)} = {picks[names.index(key)]})")
         else:

@@ -149,7 +149,8 @@ def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
     Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
     ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, list(firsts.values()),
-                                                key="call_sid", returning=("id", "call_sid"))}
+                                                key="call_sid", returning=("id", "call_sid"),
+                                                often_taken=True)}
     known = [sid for sid in firsts if sid not in ids]
     old: dict[str, Mapping[str, Any]] = {}
     if known:
