@@ -87,7 +87,12 @@ _DATA = ', "data": '
 def _line(line: bytes) -> Line | CallEvent:
     """The Line of a spool line as ``encode`` writes it, its texts cut out of the line; any
     other line as ``decode`` reads it (a CallEvent if its data is no mapping: the store
-    refuses that call). ValueError, KeyError or TypeError when the line is damaged."""
+    refuses that call). ValueError, KeyError or TypeError when the line is damaged.
+
+    The data's text in the line is what ``json.dumps`` gives for the data decoded: the same
+    encoder wrote it (ascii, default separators), and it reads back to the same values. Only
+    keys that were not text when encoded (1 and "1" in one dict) could differ: an event's
+    data has text keys (keyword arguments, see ``Event.of``)."""
     if line[:1] == b"{" and line.isascii():  # what json.loads reads as UTF-8, and decodes so
         text = line.decode("ascii")
         if text[-1] == "\n":  # as encode ends a line (the spool's reads leave it out)
