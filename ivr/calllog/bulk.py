@@ -8,7 +8,11 @@ value of every row goes through SQLAlchemy's per-row processing. Here a batch
 is one parameter, a JSON array of rows, which the database unpacks itself
 (SQLite's ``json_each``, PostgreSQL's ``json_array_elements``) into an
 ``INSERT .. SELECT .. ON CONFLICT (key) DO NOTHING RETURNING``, whose SQL
-depends only on the table and the dialect: built once, prepared once.
+depends only on the table and the dialect: built once, prepared once. On
+SQLite the calls already stored are left out before their values are read
+(reading them costs SQLite more than the insert). ``insert_values`` takes rows
+already in the payload's form (the drain's events: their texts come from the
+spool lines), which spares the work per value.
 
 The values stored are the ones SQLAlchemy's own binding gives: on SQLite the
 column types' bind processors make the text of times and dates, the 0/1 of a
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -35,12 +40,35 @@ OLDEST_SQLITE = (3, 38)  # for json_each without JSON1 being compiled in by choi
 
 
 def insert(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
-           key: str, returning: Sequence[str]) -> list[sa.Row]:
+           key: str, returning: Sequence[str], *, often_taken: bool = False) -> list[sa.Row]:
     """Insert ``rows`` (every column but an autoincrementing id) unless their ``key`` is
-    taken; return the ``returning`` columns of the rows inserted, in no particular order."""
+    taken; return the ``returning`` columns of the rows inserted, in no particular order.
+    ``often_taken``: many keys are (a batch's calls), so on SQLite a row's key is looked up
+    before its values are read."""
     if not rows:
         return []
-    return _execute(connection, ("insert", table, key, None, tuple(returning)), rows).all()
+    verb = "claim" if often_taken else "insert"
+    return _execute(connection, (verb, table, key, None, tuple(returning)), rows).all()
+
+
+def insert_values(connection: Connection, table: sa.Table, values: Sequence[Sequence[Any]],
+                  key: str, returning: Sequence[str]) -> list[sa.Row] | None:
+    """``insert`` of rows given as the statement reads them, which costs no work per value:
+    each row a list in the table's column order (its autoincrementing id left out), a time
+    as the text of naive UTC with microseconds ('2026-12-02 17:00:00.000000', what SQLAlchemy
+    writes on SQLite and PostgreSQL casts back), JSON as ``json.dumps`` writes it. Only for
+    tables of text, integers, times and JSON; None when the rows cannot go so (an older
+    SQLite, a NUL, times or JSON bound otherwise): then ``insert`` them."""
+    if not values:
+        return []
+    if not _values_ok(connection.dialect, table):
+        return None
+    statement, _, _ = _statement(connection.dialect, "insert", table, key, None,
+                                 tuple(returning))
+    text = _PAYLOAD.encode(values)
+    if "\\u0000" in text:
+        return None
+    return connection.execute(statement, {"rows": text}).all()
 
 
 def add(connection: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]],
@@ -93,10 +121,12 @@ Shape = tuple[str, sa.Table, str, tuple[str, ...] | None, tuple[str, ...]]
 
 def _execute(connection: Connection, shape: Shape,
              rows: Sequence[Mapping[str, Any]]) -> sa.CursorResult:
-    statement, converters = _statement(connection.dialect, *shape)
-    payload = [[row[name] if convert is None else convert(row[name])
-                for name, convert in converters] for row in rows]
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_refused)
+    statement, values, converters = _statement(connection.dialect, *shape)
+    payload = [list(values(row)) for row in rows]
+    for n, convert in converters:  # the few columns whose values are not JSON's as they are
+        for row_values in payload:
+            row_values[n] = convert(row_values[n])
+    text = _PAYLOAD.encode(payload)
     if "\\u0000" in text or not json_ok(connection.dialect):  # SQLite's JSON functions end
         return _each_row(connection, shape, rows)  # a text at a NUL: bind each value
     return connection.execute(statement, {"rows": text})
@@ -111,7 +141,7 @@ def _each_row(connection: Connection, shape: Shape,
         return connection.execute(statement, [{**{n: row[n] for n in row if n != key},
                                                "key_": row[key]} for row in rows])
     insert = database.insert(connection, table)
-    if verb == "insert":
+    if verb in ("insert", "claim"):
         statement = (insert.on_conflict_do_nothing(index_elements=[key])
                      .returning(*(table.c[name] for name in returning)))
     else:
@@ -126,13 +156,39 @@ def _refused(value: object) -> Any:
     raise TypeError(f"{type(value).__name__} is not a value of the call log's columns")
 
 
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_refused)
+
+
+@functools.lru_cache(maxsize=64)
+def _values_ok(dialect: Dialect, table: sa.Table) -> bool:
+    """Whether ``insert_values`` can take rows of ``table`` as they are on ``dialect``."""
+    if not json_ok(dialect):
+        return False
+    sqlite_ = dialect.name == "sqlite"
+    for column in table.columns:
+        kind = column.type
+        if isinstance(kind, sa.JSON):
+            ok = not sqlite_ or getattr(dialect, "_json_serializer", None) is None
+        elif isinstance(kind, sa.DateTime):
+            impl = kind.dialect_impl(dialect)
+            ok = not sqlite_ or (isinstance(impl, sqlite.DATETIME)
+                                 and impl._storage_format == _SQLITE_DATETIME)
+        else:
+            ok = isinstance(kind, sa.String | sa.Integer)
+        if not ok:
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=64)  # per engine's dialect and statement: a few in a process
 def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
                names: tuple[str, ...] | None, returning: tuple[str, ...]
-               ) -> tuple[sa.TextClause, list[tuple[str, Converter]]]:
-    """The statement for ``dialect``, and each value's converter. ``verb``: insert (``key``
-    the unique column), add (``key`` the column to add to), update (``key`` the column
-    that finds the row, ``names`` the columns given)."""
+               ) -> tuple[sa.TextClause, Callable[[Mapping[str, Any]], tuple[Any, ...]],
+                          list[tuple[int, Converter]]]:
+    """The statement for ``dialect``, what reads a row's values in its order, and the
+    converters of the values that need one, by position. ``verb``: insert (``key``
+    the unique column; claim: its often taken), add (``key`` the column to add to),
+    update (``key`` the column that finds the row, ``names`` the columns given)."""
     if names is None:
         names = tuple(c.name for c in table.columns
                       if verb == "add" or c is not table.autoincrement_column)
@@ -158,9 +214,12 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
         if dialect.name == "postgresql":  # the rows by their key's index, not a scan of all
             sql += f" AND {table_name}.{quote(key)} = ANY(ARRAY(SELECT {picks[0]} FROM {source}))"
     else:
-        if verb == "insert":
+        if verb in ("insert", "claim"):
             tail = (f"ON CONFLICT ({quote(key)}) DO NOTHING "
                     f"RETURNING {', '.join(quote(name) for name in returning)}")
+            if verb == "claim" and dialect.name == "sqlite":  # no values read for a taken key
+                source = (f"json_each(:rows) WHERE NOT EXISTS (SELECT 1 FROM {table_name} "
+                          f"WHERE {quote(key)} = {picks[names.index(key)]})")
         else:
             tail = (f"ON CONFLICT ({', '.join(quote(c.name) for c in table.primary_key)}) "
                     f"DO UPDATE SET {quote(key)} = {table_name}.{quote(key)} + "
@@ -170,10 +229,15 @@ def _statement(dialect: Dialect, verb: str, table: sa.Table, key: str,
     statement = sa.text(sql)
     if returning:
         statement = statement.columns(**{name: table.c[name].type for name in returning})
-    return statement, converters
+    values = operator.itemgetter(*names)
+    if len(names) == 1:
+        values = lambda row, one=values: (one(row),)  # noqa: E731
+    return statement, values, [(n, convert) for n, (_, convert) in enumerate(converters)
+                               if convert is not None]
 
 
 _SQLITE_DATETIME = sqlite.DATETIME()._storage_format  # SQLAlchemy's own, by default
+_SQLITE_DATE = sqlite.DATE()._storage_format
 
 
 def _sqlite_converter(column: sa.Column, dialect: Dialect) -> Converter:
@@ -188,6 +252,10 @@ def _sqlite_converter(column: sa.Column, dialect: Dialect) -> Converter:
                 return value.isoformat(" ", "microseconds")
             return process(value)
         return naive_text
+    if isinstance(impl, sqlite.DATE) and impl._storage_format == _SQLITE_DATE:
+        def date_text(value: Any) -> Any:  # the default format is isoformat's
+            return value.isoformat() if type(value) is date else process(value)
+        return date_text
     return process
 
 

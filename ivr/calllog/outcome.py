@@ -2,9 +2,9 @@
 
 ``summarise`` defines a call's summary from all of its events, so it does
 not depend on the order in which Twilio's requests (or a drained spool)
-deliver them. The writer gets the same result faster by folding new events
-into the stored summary (``fold``), and recomputes with ``summarise`` when
-it cannot.
+deliver them. The writer gets the same result faster: a new call's in one
+pass (``onepass``), a known call's by folding new events into the stored
+summary (``fold``), recomputing with ``summarise`` when it cannot.
 """
 
 from __future__ import annotations

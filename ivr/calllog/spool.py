@@ -4,22 +4,25 @@ Each process appends to a file of its own and holds an exclusive ``flock`` on
 it for as long as it lives; the kernel drops the lock when the process dies,
 so a spool file whose lock can be taken is an orphan that any other process
 may drain and delete. Lines are redacted events (see ``privacy``), never raw
-caller numbers unless the operator keeps full numbers.
+caller numbers unless the operator keeps full numbers. The drain reads them
+as ``Line``s: an event with the text its time and data are stored as, cut out
+of the line rather than made again.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import json.scanner
 import logging
 import os
 import secrets
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ivr.call.events import CallEvent, Kind
 
@@ -49,12 +52,81 @@ def decode(line: bytes) -> CallEvent:
                      kind=_KINDS[record["kind"]], data=record["data"])
 
 
-def decode_lines(lines: list[bytes]) -> list[CallEvent]:
-    """Return the events of spool lines, skipping (and counting in the log) damaged ones."""
+class Line:
+    """An event as the drain stores it: the fields of ``CallEvent`` (read the same way by
+    ``summarise``, ``fold`` and ``encode``), and the text of its time and of its data in the
+    database: the naive UTC time as SQLAlchemy writes it on SQLite (isoformat, a space, always
+    microseconds; PostgreSQL reads the same text) and the data as ``json.dumps`` gives it."""
+
+    __slots__ = ("at", "at_text", "call_sid", "data", "data_text", "hotline", "kind", "seq",
+                 "uid")
+
+    def __init__(self, uid: str, call_sid: str, hotline: str, at: datetime, seq: int,
+                 kind: Kind, data: dict[str, Any], at_text: str, data_text: str) -> None:
+        self.uid, self.call_sid, self.hotline, self.at, self.seq = uid, call_sid, hotline, at, seq
+        self.kind, self.data, self.at_text, self.data_text = kind, data, at_text, data_text
+
+    @classmethod
+    def of(cls, event: CallEvent | Line) -> Line:
+        """The line of an event (itself if it is one already); TypeError or ValueError when
+        its data is no mapping of JSON values."""
+        if type(event) is Line:
+            return event
+        at = event.at
+        naive = at.replace(tzinfo=None) if at.tzinfo is UTC else at.astimezone(UTC).replace(
+            tzinfo=None)
+        return cls(event.uid, event.call_sid, event.hotline, at, event.seq, event.kind,
+                   event.data, naive.isoformat(" ", "microseconds"), json.dumps(dict(event.data)))
+
+
+_SCAN = json.scanner.make_scanner(json.JSONDecoder())  # json.loads's own, without its layers
+_KEYS = ("uid", "call_sid", "hotline", "at", "seq", "kind", "data")  # in encode's order
+_DATA = ', "data": '
+
+
+def _line(line: bytes) -> Line | CallEvent:
+    """The Line of a spool line as ``encode`` writes it, its texts cut out of the line; any
+    other line as ``decode`` reads it (a CallEvent if its data is no mapping: the store
+    refuses that call). ValueError, KeyError or TypeError when the line is damaged.
+
+    The data's text in the line is what ``json.dumps`` gives for the data decoded: the same
+    encoder wrote it (ascii, default separators), and it reads back to the same values. Only
+    keys that were not text when encoded (1 and "1" in one dict) could differ: an event's
+    data has text keys (keyword arguments, see ``Event.of``)."""
+    if line[:1] == b"{" and line.isascii():  # what json.loads reads as UTF-8, and decodes so
+        text = line.decode("ascii")
+        if text[-1] == "\n":  # as encode ends a line (the spool's reads leave it out)
+            text = text[:-1]
+        try:
+            record, end = _SCAN(text, 0)
+        except StopIteration:  # no JSON value: json.loads says so below
+            end = 0
+        if end == len(text) and text.endswith("}}") and type(record) is dict and tuple(
+                record) == _KEYS:
+            uid, sid, hotline, at, seq, kind, data = record.values()
+            start = text.find(_DATA)  # the first is data's: the values before it are no
+            # objects (checked below), and in a string JSON escapes every '"' (none after a space)
+            if (start > 0 and type(uid) is type(sid) is type(hotline) is type(at) is str
+                    and type(seq) is int and type(data) is dict and at[-6:] == "+00:00"
+                    and at[4:19:3] == "--T::"  # the separators of YYYY-MM-DDTHH:MM:SS
+                    and (len(at) == 25 or (len(at) == 32 and at[19] == "."))):
+                micro = at[19:26] if len(at) == 32 else ".000000"
+                return Line(uid, sid, hotline, datetime.fromisoformat(at), seq, _KINDS[kind],
+                            data, f"{at[:10]} {at[11:19]}{micro}", text[start + len(_DATA):-1])
+    event = decode(line)
+    try:
+        return Line.of(event)
+    except (TypeError, ValueError):
+        return event
+
+
+def decode_lines(lines: list[bytes]) -> list[Line | CallEvent]:
+    """Return the events of spool lines (as Lines, see ``_line``), skipping (and counting in
+    the log) damaged ones."""
     events = []
     for line in lines:
         try:
-            events.append(decode(line))
+            events.append(_line(line))
         except (ValueError, KeyError, TypeError):
             log.warning("call log: skipped a damaged spool line (%d bytes)", len(line))
     return events

@@ -19,10 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ivr.call.events import CallEvent, Kind
-from ivr.calllog import bulk, tally
+from ivr.calllog import bulk, onepass, tally
 from ivr.calllog.fold import Stored, fold
 from ivr.calllog.outcome import CallSummary, Outcome, summarise
 from ivr.calllog.schema import call_events, calls
+from ivr.calllog.spool import Line
 
 
 @dataclass(frozen=True)
@@ -70,26 +71,28 @@ def aware(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=UTC)
 
 
-def write_events(connection: Connection, events: Sequence[CallEvent]) -> int:
+def write_events(connection: Connection, events: Sequence[CallEvent | Line]) -> int:
     """Store ``events`` (redacted) in the caller's transaction; return how many were new.
 
     The events of many calls cost a few statements in all: the calls are
-    claimed (new ones inserted, known ones locked), every new event inserted,
-    and each call's row moved on by folding its new events into it (see
-    ``fold``); only a call whose events came out of order is recomputed from
-    all of its stored events. The dashboard tallies move with the rows.
+    claimed (new ones inserted, their rows made in one pass by ``onepass``;
+    known ones locked), every new event inserted (a spool ``Line`` brings the
+    text its time and data are stored as), and each call's row moved on by
+    folding its new events into it (see ``fold``; only the columns that
+    changed are set); only a call whose events came out of order is
+    recomputed from all of its stored events. The tallies move with the rows.
     """
-    by_call = _by_call(events)
+    by_call = _by_call([Line.of(e) for e in events])
     if not by_call:
         return 0
-    firsts = {sid: {**call_row(summarise(found)), "call_sid": sid}  # the rows of new calls
+    firsts = {sid: {**onepass.call_row(found), "call_sid": sid}  # the rows of new calls
               for sid, found in by_call.items()}
     ids, old = _claim_calls(connection, firsts)
     facts = _stored_facts(connection, [row["id"] for row in old.values()])
     inserted = _insert_events(connection, ids, by_call)
     rows, again = _fold_calls(by_call, inserted, old, facts, ids)
     rows |= _recompute(connection, [ids[sid] for sid in again], ids)
-    _update_calls(connection, ids, rows)
+    _update_calls(connection, ids, rows, {**firsts, **old})  # a new call: as inserted
     changes = tally.Changes()
     for sid in by_call:
         before = old.get(sid)
@@ -120,7 +123,7 @@ def _fold_calls(by_call: dict[str, list[CallEvent]], inserted: set[str],
     return rows, again
 
 
-def _by_call(events: Sequence[CallEvent]) -> dict[str, list[CallEvent]]:
+def _by_call(events: Sequence[Line]) -> dict[str, list[Line]]:
     """Return the events by call, sorted by CallSid, each uid once (the first one wins)."""
     unique: dict[str, CallEvent] = {}
     for event in events:
@@ -140,18 +143,20 @@ def _claim_calls(connection: Connection, firsts: dict[str, dict[str, Any]]
     """Return every call's id, and the rows as they were of the calls already stored.
 
     The INSERT comes first: on SQLite it takes the write lock before anything
-    is read; on PostgreSQL the SELECT .. FOR UPDATE then waits for any other
-    writer of the same calls, so the old rows are the ones the tallies count.
+    is read (and makes no row for a call already stored); on PostgreSQL the
+    SELECT .. FOR UPDATE then waits for any other writer of the same calls, so
+    the old rows are the ones the tallies count.
     Rows are inserted, then locked, in CallSid order: writers never deadlock.
     """
     ids = {sid: id_ for id_, sid in bulk.insert(connection, calls, list(firsts.values()),
-                                                key="call_sid", returning=("id", "call_sid"))}
+                                                key="call_sid", returning=("id", "call_sid"),
+                                                often_taken=True)}
     known = [sid for sid in firsts if sid not in ids]
     old: dict[str, Mapping[str, Any]] = {}
     if known:
         query = (sa.select(calls).where(bulk.among(connection, calls.c.call_sid, known))
                  .order_by(calls.c.call_sid).with_for_update())
-        old = {row.call_sid: row._mapping for row in connection.execute(query)}
+        old = {row.call_sid: row._asdict() for row in connection.execute(query).all()}
         if len(old) < len(known):
             raise LookupError("a call row went away while its events were written (purged)")
         ids |= {sid: row["id"] for sid, row in old.items()}
@@ -169,17 +174,21 @@ def _stored_facts(connection: Connection, call_ids: list[int]) -> dict[int, Stor
              .where(bulk.among(connection, call_events.c.call_id, call_ids))
              .group_by(call_events.c.call_id))
     return {call_id: Stored(aware(last), statuses, endings)
-            for call_id, last, statuses, endings in connection.execute(query)}
+            for call_id, last, statuses, endings in connection.execute(query).all()}
 
 
 def _insert_events(connection: Connection, ids: dict[str, int],
-                   by_call: dict[str, list[CallEvent]]) -> set[str]:
+                   by_call: dict[str, list[Line]]) -> set[str]:
     """Insert the events no earlier write stored; return their uids."""
-    rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
-             "kind": str(e.kind), "data": dict(e.data)}
-            for sid, found in by_call.items() for e in found]
-    return {uid for uid, in bulk.insert(connection, call_events, rows, key="uid",
-                                         returning=("uid",))}
+    inserted = bulk.insert_values(connection, call_events, [
+        [e.uid, ids[sid], e.at_text, e.seq, e.kind, e.data_text]
+        for sid, found in by_call.items() for e in found], key="uid", returning=("uid",))
+    if inserted is None:  # the texts cannot go as they are: the values, bound by their types
+        rows = [{"uid": e.uid, "call_id": ids[sid], "at": naive(e.at), "seq": e.seq,
+                 "kind": str(e.kind), "data": dict(e.data)}
+                for sid, found in by_call.items() for e in found]
+        inserted = bulk.insert(connection, call_events, rows, key="uid", returning=("uid",))
+    return {uid for uid, in inserted}
 
 
 def _recompute(connection: Connection, call_ids: list[int],
@@ -192,10 +201,18 @@ def _recompute(connection: Connection, call_ids: list[int],
             for call_id, found in events_of_calls(connection, call_ids).items()}
 
 
-def _update_calls(connection: Connection, ids: dict[str, int],
-                  rows: dict[str, dict[str, Any]]) -> None:
-    bulk.update(connection, calls, [{**row, "id": ids[sid]} for sid, row in rows.items()],
-                key="id")
+def _update_calls(connection: Connection, ids: dict[str, int], rows: dict[str, dict[str, Any]],
+                  stored: Mapping[str, Mapping[str, Any]]) -> None:
+    """Set the columns that changed in any of ``rows`` (from the ``stored`` row of its call):
+    the others hold these values already, and SQLite then leaves their indexes alone."""
+    changed: set[str] = set()
+    for sid, row in rows.items():
+        before = stored[sid]
+        changed.update(name for name, value in row.items() if before[name] != value)
+    names = sorted(changed)
+    if names:
+        bulk.update(connection, calls, [{"id": ids[sid], **{name: row[name] for name in names}}
+                                        for sid, row in rows.items()], key="id")
 
 
 def summary_of(row: Mapping[str, Any]) -> CallSummary:

@@ -288,7 +288,7 @@ class Drain:
         except Exception:  # one bad call must not hold up the others
             return self._store_each_call(events)
 
-    def _store_each_call(self, events: list[CallEvent]) -> int:
+    def _store_each_call(self, events: list[CallEvent | spool.Line]) -> int:
         """Write call by call, setting aside the calls the database refuses."""
         stored = 0
         for sid in dict.fromkeys(e.call_sid for e in events):
@@ -301,11 +301,11 @@ class Drain:
                 self._reject(call, exc)
         return stored
 
-    def _write(self, events: list[CallEvent]) -> int:
+    def _write(self, events: list[CallEvent | spool.Line]) -> int:
         with self.engine.begin() as connection:
             return store.write_events(connection, events)
 
-    def _reject(self, events: list[CallEvent], error: BaseException) -> None:
+    def _reject(self, events: list[CallEvent | spool.Line], error: BaseException) -> None:
         """Set aside events that cannot be stored, in the spool folder, for a human to look at."""
         log.error("call log: %d events could not be stored (%s), set aside in %s",
                   len(events), describe(error), REJECTED)

@@ -9,13 +9,13 @@ text), tallies included.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from ivr.call.events import Kind
-from ivr.calllog import bulk, store, tally
+from ivr.calllog import bulk, spool, store, tally
 from ivr.calllog.outcome import summarise
 from ivr.calllog.privacy import CallerPrivacy
 from ivr.calllog.schema import TALLIES, call_events, calls
@@ -119,6 +119,34 @@ def test_folded_and_recomputed_calls_end_as_core_inserts_store_them(engine) -> N
     with engine.begin() as connection:
         store.write_events(connection, [PRIVACY.redact(e) for f in every.values()
                                         for e in f[1:][1::2]])
+    assert_same_rows_any_event_order(*stored_and_core(engine, every))
+
+
+def test_spool_lines_store_what_core_inserts_store(engine) -> None:
+    """The drain's way: lines as ``record`` writes them, decoded into Lines whose time and
+    data texts are cut out of the line, new calls, then known ones folded, then recomputed
+    (a status callback older than what is stored); one call stamped in Japan time."""
+    every = every_call()
+    japan = Script("CAjapan", start=T0.astimezone(timezone(timedelta(hours=9))) +
+                   timedelta(microseconds=5)).started()
+    japan.add(Kind.MENU_ENTERED, menu="main")
+    japan.add(Kind.KEY_PRESSED, menu="main", digit="1")
+    every["CAjapan"] = japan.events
+    every["CAlate"] = [*Script("CAlate").started().connected().events]
+    late_status = Script("CAlate", start=T0 + timedelta(seconds=3)).status("completed", "7")
+    every["CAlate"].append(late_status)
+
+    def lines(events: list) -> list[bytes]:
+        return [spool.encode(PRIVACY.redact(e)) for e in events]
+
+    batches = [lines([f[0] for f in every.values()]),
+               lines([e for f in every.values() for e in f[1:-1]]),
+               lines([f[-1] for f in every.values() if len(f) > 1])]
+    for batch in batches:
+        decoded = spool.decode_lines(batch)
+        assert {type(e) for e in decoded} == {spool.Line}
+        with engine.begin() as connection:
+            assert store.write_events(connection, decoded) == len(batch)
     assert_same_rows_any_event_order(*stored_and_core(engine, every))
 
 
