@@ -1,7 +1,9 @@
 """The webhook's shortcuts answer byte for byte as the framework's own ways would.
 
 A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
-``voice._values``, ``sessions.Sessions.save_session``, ``webrequest.WebRequest``'s form).
+``voice._values``, ``voice._args``, ``sessions.Sessions.save_session``,
+``webrequest.WebRequest``'s form), and names its tree when it makes its answer
+(``voice._twiml``), not in the ``after_request`` hook (``voice._named``).
 Each test plays the same requests on one app: with the shortcuts, and with each replaced by
 what it stands for. Status, every header in order, the body and the events handed to the
 call log must be the same.
@@ -61,7 +63,10 @@ class Recorder:
 def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
     """Replace each shortcut by the framework's own way of doing the same."""
     monkeypatch.setattr(origin, "request_root", lambda request: request.url_root.rstrip("/"))
-    monkeypatch.setattr(voice, "_values", lambda: flask.request.values)
+    monkeypatch.setattr(voice, "_values", lambda request: request.values)
+    monkeypatch.setattr(voice, "_args", lambda request: request.args.to_dict())
+    monkeypatch.setattr(voice, "_twiml", lambda text, tree=None: flask.Response(
+        text, 200, mimetype="text/xml"))  # the hook names every answer's tree
     monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
     monkeypatch.setattr(app, "request_class", flask.Request)
 

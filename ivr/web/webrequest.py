@@ -7,7 +7,8 @@ itself. Here a URL-encoded body is read from werkzeug's own guarded stream (so
 ``MAX_CONTENT_LENGTH``, a missing ``Content-Length`` and the 413 are werkzeug's) and parsed
 by the same call werkzeug's parser makes, with the same result on a body that does not
 decode (an empty form). Anything else (multipart, no body, the debugger's checks) takes
-Flask's way. And ``values_dict``: Twilio's parameters, looked up in one dict.
+Flask's way. And ``values_dict``: Twilio's parameters, looked up in one dict
+(``args_dict``: the query's alone).
 """
 
 from __future__ import annotations
@@ -41,8 +42,14 @@ class WebRequest(Request):
         ``CombinedMultiDict.get`` finds them, without its lookup in each part (and a
         KeyError raised and caught for each name the query lacks)."""
         values = self.form.to_dict() if self.method != "GET" else {}
-        values.update(self.args.to_dict())
+        values.update(self.args_dict)
         return values
+
+    @cached_property
+    def args_dict(self) -> dict[str, str]:
+        """``args.to_dict()`` made once: each name's first value in the query. Shared by
+        its readers, so none may change it."""
+        return self.args.to_dict()
 
     def _load_form_data(self) -> None:
         if "form" in self.__dict__:
