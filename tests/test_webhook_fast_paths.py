@@ -14,11 +14,14 @@ from __future__ import annotations
 import functools
 import io
 from typing import Any
+from urllib.parse import parse_qsl
 
 import flask
 import pytest
 from conftest import SID
 from flask.sessions import SecureCookieSessionInterface
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
 from ivr.web import origin, voice, webrequest
@@ -234,3 +237,35 @@ def test_the_app_tells_plain_functions_from_coroutines_as_flask_does(make_app):
             assert ask(app.ensure_sync, func) == ask(
                 functools.partial(flask.Flask.ensure_sync, app), func), func
     assert app._plain.get(view) is view and coroutine not in app._plain
+
+
+FIELD_TEXT = (st.text(alphabet=st.sampled_from("ab=&+%;2B0fFgé日\x00 \ud800"), max_size=30)
+              | st.text(max_size=20))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=FIELD_TEXT)
+def test_form_pairs_are_parse_qsl_as_werkzeug_calls_it(text):
+    """Any text: '+', '%' escapes valid or not, empty fields, fields without '='."""
+    assert webrequest.form_pairs(text) == parse_qsl(text, keep_blank_values=True,
+                                                    errors="werkzeug.url_quote")
+
+
+QUERIES = ["", "h=main&l=en&t=main&n=3", "h=main&l=en&t=main&n=3", "h=main&h=other&n=1",
+           "h=m%61in&t=a+b&w=%zz", "n=1&CallSid=CA1&From=%2B819012345678", "a=1", "x", "&&",
+           "t=%E6%97%A5&l=ja", "h=main&l=en&t=main&n=3"]
+
+
+def test_the_query_dict_is_werkzeugs_and_only_the_apps_own_queries_are_kept(make_app):
+    app = make_app()
+    webrequest._queries.clear()
+    for _ in range(2):
+        for query in QUERIES:
+            with app.test_request_context(f"/voice/menu?{query}", method="POST"):
+                request = flask.request
+                assert dict(request.args_dict) == request.args.to_dict(), query
+                with pytest.raises(TypeError):
+                    request.args_dict["h"] = "changed"  # type: ignore[index]
+    kept = {query.decode() for query in webrequest._queries}
+    assert kept == {"", "h=main&l=en&t=main&n=3", "h=main&h=other&n=1", "h=m%61in&t=a+b&w=%zz",
+                    "a=1", "&&", "t=%E6%97%A5&l=ja"}  # never a caller's number (a GET's query)

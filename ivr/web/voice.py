@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from flask import Blueprint, Flask, Request, Response, current_app, g, request
@@ -201,7 +201,7 @@ def _values(req: Request) -> dict[str, str]:
     return req.values_dict  # type: ignore[attr-defined]
 
 
-def _args(req: Request) -> dict[str, str]:
+def _args(req: Request) -> Mapping[str, str]:
     """The query's first value of each name, as ``MultiDict.get`` gives it (read only)."""
     return req.args_dict  # type: ignore[attr-defined]
 
