@@ -2,8 +2,9 @@
 
 A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
 ``voice._values``, ``voice._args``, ``sessions.Sessions.save_session``,
-``webrequest.WebRequest``'s form), and names its tree when it makes its answer
-(``voice._twiml``), not in the ``after_request`` hook (``voice._named``).
+``webrequest.WebRequest``'s form), names its tree when it makes its answer
+(``voice._twiml``), not in the ``after_request`` hook (``voice._named``), and goes through
+Flask in its own lane (``ivr.lane``: only the hooks that do something for it).
 Each test plays the same requests on one app: with the shortcuts, and with each replaced by
 what it stands for. Status, every header in order, the body and the events handed to the
 call log must be the same.
@@ -24,9 +25,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
+from ivr import lane
 from ivr.web import origin, voice, webrequest
 
 TOKEN = "fast-path-test-token-0123456789"
+METHODS = ("GET", "POST")  # the webhooks' (others: 405 before any signature check)
 FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
 # (method, path with query, form, test client options): every kind of webhook, and oddities
 REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
@@ -50,6 +53,11 @@ REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
                                  "ErrorUrl": "https://x.example/voice/menu?h=main&n=2"}, {}),
     ("POST", "/voice/nowhere/at/all?h=zz", {"Digits": "1"}, {}),
     ("POST", "/voice/menu?h=main&l=en&t=main", {"Digits": "1", "To": "client:alice"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&n=4", {"Digits": "1"},
+     {"headers": {"Cookie": "session=not-signed; remember_token=x"}}),
+    ("POST", "/voice/status/", {"CallStatus": "no-answer"}, {"base_url": "https://a.example"}),
+    ("PUT", "/voice/menu?h=main", {}, {}),
+    ("DELETE", "/voice", {}, {}),
 ]
 
 
@@ -72,6 +80,7 @@ def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
         text, 200, mimetype="text/xml"))  # the hook names every answer's tree
     monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
     monkeypatch.setattr(app, "request_class", flask.Request)
+    monkeypatch.setattr(app, "webhook_lane", None)  # Flask's full_dispatch_request
 
 
 def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
@@ -111,7 +120,7 @@ def test_refusals_answer_as_without_the_shortcuts(make_app, monkeypatch):
     fast = play(monkeypatch, app, True, token="another-token")
     plain(monkeypatch, app)
     assert fast == play(monkeypatch, app, True, token="another-token")
-    assert {answer[2] for answer in fast[:-1]} == {"403 FORBIDDEN"}
+    assert {answer[2] for answer in fast[:-1] if answer[0] in METHODS} == {"403 FORBIDDEN"}
 
 
 def test_a_staff_page_answers_as_without_the_shortcuts(make_app, monkeypatch):
@@ -269,3 +278,49 @@ def test_the_query_dict_is_werkzeugs_and_only_the_apps_own_queries_are_kept(make
     kept = {query.decode() for query in webrequest._queries}
     assert kept == {"", "h=main&l=en&t=main&n=3", "h=main&h=other&n=1", "h=m%61in&t=a+b&w=%zz",
                     "a=1", "&&", "t=%E6%97%A5&l=ja"}  # never a caller's number (a GET's query)
+
+
+def test_webhooks_take_their_lane_and_leave_it_when_the_hooks_change(make_app, monkeypatch):
+    """The lane is taken by webhooks only; a hook put in the app's lists in place (not
+    through Flask, which refuses new hooks after the first request) sends them Flask's way."""
+    app = make_app()
+    taken = []
+    webhooks = app.webhook_lane
+    assert webhooks is not None and [f.__name__ for f in webhooks.before] == ["_warn_once",
+                                                                              "_signed"]
+    real = lane.Lane.dispatch
+    monkeypatch.setattr(lane.Lane, "dispatch", lambda *a: taken.append(1) or real(*a))
+    client = app.test_client()
+    form = {**FORM, "Digits": "1"}
+    assert client.post("/voice/menu?h=main&l=en&t=main", data=form).status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/staff/login").status_code == 200
+    assert client.put("/voice").status_code == 405
+    assert len(taken) == 1
+
+    def stamped(response):
+        response.headers["X-Stamp"] = "1"
+        return response
+
+    app.after_request_funcs[None].append(stamped)
+    answer = client.post("/voice/menu?h=main&l=en&t=main", data=form)
+    assert answer.headers["X-Stamp"] == "1" and len(taken) == 1
+
+
+def test_the_lane_leaves_out_only_hooks_that_do_nothing_for_a_webhook(make_app):
+    app = make_app(IVR_PUBLIC_URL="https://ivr.example.org")
+    kept = {*app.webhook_lane.before, *app.webhook_lane.after}
+    left_out = [hook for hooks in (app.before_request_funcs[None], app.after_request_funcs[None])
+                for hook in hooks if hook not in kept]
+    assert sorted(hook.__qualname__ for hook in left_out) == [
+        "CSRFProtect.init_app.<locals>.csrf_protect", "_known_host", "_secured"]
+    for path in ("/voice", "/voice/menu?h=main", "/voice/a/b/c", "/voice/status"):
+        with app.test_request_context(path, method="POST", data=FORM,
+                                      base_url="http://elsewhere.example"):
+            assert flask.request.blueprint == "voice"
+            for hook in left_out:
+                if hook.__name__ == "_secured":
+                    assert hook(flask.Response("x")).headers.to_wsgi_list() == [
+                        ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "1")]
+                else:
+                    assert hook() is None  # no token, another host: still nothing
