@@ -1,11 +1,12 @@
 """The webhooks Twilio calls: signed requests in, TwiML out, never a 3xx or a 5xx.
 
 Views are thin: read the request, ask the engine for the next step, render
-it, hand the step's events to the call log. Each view looks up the app and the
-request once and hands them on (``_here``), not through a proxy per use, and
-names the tree it used in its answer (``X-IVR-Tree``) when it makes it. Whatever goes wrong inside a
-view, the caller gets the static fallback answer (emergency advice and a
-24 h line), never "an application error has occurred".
+it, hand the step's events to the call log. Each view looks up the app and
+the request once and hands them on (``_here``), not through a proxy per use,
+and names the tree it used (``X-IVR-Tree``) when it makes its answer.
+Whatever goes wrong inside a view, the caller gets the static fallback
+answer (emergency advice and a 24 h line), never "an application error has
+occurred".
 """
 
 from __future__ import annotations
