@@ -38,8 +38,7 @@ class Lane:
         """Whether this request may take the lane: a webhook, the app's hooks unchanged
         (Flask refuses new hooks after the first request; changing its lists in place is
         still seen here)."""
-        return (ctx.request.blueprint == BLUEPRINT and not ctx._after_request_functions
-                and _lists(app) == self.planned)
+        return ctx.request.blueprint == BLUEPRINT and _lists(app) == self.planned
 
     def dispatch(self, app: Flask, ctx: Any) -> Response:
         """Flask's ``full_dispatch_request``, with the hooks called directly."""
@@ -56,6 +55,8 @@ class Lane:
         except Exception as exc:
             rv = app.handle_user_exception(exc)
         response = app.make_response(rv)  # as finalize_request: hooks' errors propagate
+        for after in ctx._after_request_functions:  # a view's after_this_request
+            response = app.ensure_sync(after)(response)
         for after in self.after:
             response = after(response)
         sessions = app.session_interface

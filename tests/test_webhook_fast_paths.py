@@ -324,3 +324,29 @@ def test_the_lane_leaves_out_only_hooks_that_do_nothing_for_a_webhook(make_app):
                         ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "1")]
                 else:
                     assert hook() is None  # no token, another host: still nothing
+
+
+def test_a_views_after_this_request_runs_in_the_lane_as_in_flasks_way(make_app, monkeypatch):
+    app = make_app()
+    real = voice._twiml
+
+    def twiml(text, tree=None):
+        @flask.after_this_request
+        def stamp(response):
+            response.headers["X-Stamp"] = str(len(response.headers))
+            return response
+
+        return real(text, tree)
+
+    monkeypatch.setattr(voice, "_twiml", twiml)
+
+    def answers():
+        client = app.test_client()
+        found = [client.post(path, data={**FORM, **form}) for path, form in [
+            ("/voice/menu?h=main&l=en&t=main", {"Digits": "1"}), ("/voice/status", {})]]
+        return [(answer.status, answer.headers.to_wsgi_list(), answer.data) for answer in found]
+
+    fast = answers()
+    assert [dict(headers)["X-Stamp"] for _, headers, _ in fast] == ["3", "3"]
+    monkeypatch.setattr(app, "webhook_lane", None)
+    assert fast == answers()
