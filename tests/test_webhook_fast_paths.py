@@ -57,6 +57,8 @@ REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
      {"headers": {"Cookie": "session=not-signed; remember_token=x"}}),
     ("POST", "/voice/status/", {"CallStatus": "no-answer"}, {"base_url": "https://a.example"}),
     ("PUT", "/voice/menu?h=main", {}, {}),
+    ("HEAD", "/voice/menu?h=main&l=en&t=main&Digits=1&CallSid=" + SID, {}, {}),
+    ("OPTIONS", "/voice/status", {}, {}),
     ("DELETE", "/voice", {}, {}),
 ]
 
