@@ -35,6 +35,11 @@ class App(Flask):
         super().__init__(*args, **kwargs)
         self._plain: dict[Any, Any] = {}  # each plain function, by itself
         self.webhook_lane: lane.Lane | None = None  # the app factory plans it
+        self.webhook_routes: dict[Any, Any] | None = {}  # lane.Routed: None, not kept
+
+    def request_context(self, environ: dict[str, Any]) -> lane.Routed:
+        """Flask's request context, a webhook's URL matched once (``lane.Routed``)."""
+        return lane.Routed(self, environ)
 
     def full_dispatch_request(self) -> Response:
         """A webhook takes its lane (``ivr.lane``) while the app's hooks are as planned;

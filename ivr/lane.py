@@ -13,6 +13,10 @@ Flask's ``full_dispatch_request`` does.
 The lane is planned when the app is made, and only taken while the app's
 hook lists are the very ones it was planned from: a hook added later, or any
 other blueprint's request, goes Flask's way (``App.full_dispatch_request``).
+
+And a webhook's URL is matched once (``Routed``): werkzeug's matcher walks its
+rules for every request, though a webhook's path and method, and so its rule
+and the values the rule takes from the path, are the same from call to call.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, request_finished, request_started
+from flask.ctx import RequestContext
 
 BLUEPRINT = "voice"
+MAX_ROUTES, MAX_PATH = 256, 256  # webhook URLs matched once (the client's: a few are real)
 
 
 @dataclass(frozen=True)
@@ -90,3 +96,30 @@ def plan(app: Flask, quiet: set[Any]) -> Lane | None:
     if any(app.ensure_sync(f) is not f for f in (*before, *after)):
         return None
     return Lane(before, after, lists)
+
+
+class Routed(RequestContext):
+    """Flask's request context, its URL matched once per path and method for a webhook.
+
+    A match depends on the map's rules (Flask refuses new ones once the app has
+    served), the host or subdomain, the path, the method and whether it is a
+    websocket: those make the key. Only a webhook's match that raised nothing
+    is kept (a redirect or an error is werkzeug's each time); each request gets
+    its own copy of the values."""
+
+    def match_request(self) -> None:
+        adapter = self.url_adapter
+        routes = getattr(self.app, "webhook_routes", None)
+        if adapter is None or routes is None:
+            return super().match_request()
+        key = (adapter.server_name, adapter.subdomain, adapter.path_info,
+               adapter.default_method, adapter.websocket)
+        found = routes.get(key)
+        if found is None:
+            super().match_request()
+            rule = self.request.url_rule
+            if (rule is None or not rule.endpoint.startswith(BLUEPRINT + ".")
+                    or len(routes) >= MAX_ROUTES or len(adapter.path_info) > MAX_PATH):
+                return
+            found = routes[key] = (rule, dict(self.request.view_args or {}))
+        self.request.url_rule, self.request.view_args = found[0], dict(found[1])

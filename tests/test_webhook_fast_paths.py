@@ -4,7 +4,8 @@ A webhook skips work Flask and werkzeug do for every request (``origin.request_r
 ``voice._values``, ``voice._args``, ``sessions.Sessions.save_session``,
 ``webrequest.WebRequest``'s form), names its tree when it makes its answer
 (``voice._twiml``), not in the ``after_request`` hook (``voice._named``), and goes through
-Flask in its own lane (``ivr.lane``: only the hooks that do something for it).
+Flask in its own lane (``ivr.lane``: only the hooks that do something for it, its URL
+matched once).
 Each test plays the same requests on one app: with the shortcuts, and with each replaced by
 what it stands for. Status, every header in order, the body and the events handed to the
 call log must be the same.
@@ -24,6 +25,7 @@ from flask.sessions import SecureCookieSessionInterface
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
+from werkzeug.test import EnvironBuilder
 
 from ivr import lane
 from ivr.web import origin, voice, webrequest
@@ -83,6 +85,7 @@ def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
     monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
     monkeypatch.setattr(app, "request_class", flask.Request)
     monkeypatch.setattr(app, "webhook_lane", None)  # Flask's full_dispatch_request
+    monkeypatch.setattr(app, "webhook_routes", None)  # werkzeug's match for each request
 
 
 def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
@@ -352,3 +355,59 @@ def test_a_views_after_this_request_runs_in_the_lane_as_in_flasks_way(make_app, 
     assert [dict(headers)["X-Stamp"] for _, headers, _ in fast] == ["3", "3"]
     monkeypatch.setattr(app, "webhook_lane", None)
     assert fast == answers()
+
+
+PATHS = ["/voice", "/voice/", "/voice//", "/voice/menu", "/voice/menu/", "/voice//menu",
+         "/voice/status", "/voice/status/", "/voice/fallback", "/voice/a/b/c", "/voice/a//b",
+         "/voice/%E6%97%A5", "/voice/\u65e5", "/voice/menu%2Fx", "/voicex", "/voice/../staff",
+         "/staff/", "/staff/login", "/healthz", "/audio/en/x.mp3", "/", "", "/voice/a b"]
+
+
+def _route(app, cls, path, method, base):
+    with app.app_context():
+        environ = EnvironBuilder(path=path, method=method, base_url=base).get_environ()
+        ctx = cls(app, environ)
+        ctx.match_request()
+        request = ctx.request
+        error = request.routing_exception
+        return (request.url_rule, request.view_args,
+                (type(error), getattr(error, "code", None),
+                 getattr(error, "new_url", None)) if error else None)
+
+
+def _compare(app, path, method, base):
+    flasks = _route(app, flask.ctx.RequestContext, path, method, base)
+    for _ in range(2):  # the second from the routes kept
+        assert _route(app, lane.Routed, path, method, base) == flasks, (path, method, base)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD", "OPTIONS", "PUT"])
+def test_a_webhooks_url_is_matched_as_werkzeug_matches_it(make_app, method):
+    app = make_app()
+    for base in ("http://localhost", "https://ivr.example.org:8443/root", "http://Other:80"):
+        for path in PATHS:
+            _compare(app, path, method, base)
+    kept = app.webhook_routes.values()
+    assert all(rule.endpoint.startswith("voice.") for rule, _ in kept)
+    assert bool(kept) == (method != "PUT")  # a webhook's 405 is werkzeug's each time
+
+
+def test_any_webhook_path_is_matched_as_werkzeug_matches_it(make_app):
+    app = make_app()
+
+    @settings(max_examples=400, deadline=None)
+    @given(path=st.text(alphabet=st.sampled_from("/vocie%2Fa.日 "), max_size=16).map(
+        lambda tail: "/voice" + tail), method=st.sampled_from(["GET", "POST", "DELETE"]))
+    def check(path, method):
+        _compare(app, path, method, "http://localhost")
+
+    check()
+
+
+def test_a_views_args_are_its_own(make_app):
+    """Each request gets its own copy of the values its rule took from the path."""
+    app = make_app()
+    first = _route(app, lane.Routed, "/voice/a/b", "POST", "http://localhost")[1]
+    first["kind"] = "changed"
+    assert _route(app, lane.Routed, "/voice/a/b", "POST", "http://localhost")[1] == {
+        "kind": "a", "rest": "b"}
