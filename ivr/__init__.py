@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 class App(Flask):
     """Flask, remembering which views and request hooks are plain functions: Flask's
     ``ensure_sync`` asks ``inspect.iscoroutinefunction`` of each, for every request (ten
-    times a webhook). An ``async def`` one is wrapped by Flask each time, as before."""
+    times a webhook). An ``async def`` one is wrapped by Flask each time, as before.
+    And the webhooks' lane (``ivr.lane``): their URLs matched once, their hooks called
+    directly."""
 
     MAX_PLAIN = 1024
 
