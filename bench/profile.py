@@ -11,7 +11,8 @@ are CPU spent in Python. Each sample is put in one part (the innermost
 that matches): the signature check (with the form parsing it triggers),
 the call log's record (redact, encode, append to the spool), the call log's
 drain thread (the database), the app's own view (the answer looked up or
-worked out), Flask and Werkzeug, gunicorn (its loop, parser, access log).
+worked out), Flask and Werkzeug (with the app's own lane through Flask's
+dispatch, ``ivr/lane.py``), gunicorn (its loop, parser, access log).
 It prints each part's share and CPU per request (the server's CPU from
 /proc times the share). ``--in-process`` runs the eight webhooks of a call
 through Flask's test client under pyinstrument instead and prints its tree.
@@ -55,10 +56,13 @@ PARTS = [
     ("Flask, Werkzeug", "Flask.__call__"),
 ]
 OTHER = "gunicorn (loop, HTTP parser, access log), Python"
+# the app's own plumbing of Flask's dispatch (the webhooks' lane): Flask's part, not a view
+PLUMBING = ("(ivr/__init__.py:", "(ivr/lane.py:")
 
 
 def part_of(stack: list[str]) -> str:
     """The part a sampled stack (its frames, as py-spy writes them) belongs to."""
+    stack = [frame for frame in stack if not any(mark in frame for mark in PLUMBING)]
     for name, mark in PARTS:
         if any(mark in frame for frame in stack):
             return name

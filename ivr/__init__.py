@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
+from flask.globals import request_ctx
 
 from ivr import config as settings
-from ivr import logs
+from ivr import lane, logs
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +27,31 @@ log = logging.getLogger(__name__)
 class App(Flask):
     """Flask, remembering which views and request hooks are plain functions: Flask's
     ``ensure_sync`` asks ``inspect.iscoroutinefunction`` of each, for every request (ten
-    times a webhook). An ``async def`` one is wrapped by Flask each time, as before."""
+    times a webhook). An ``async def`` one is wrapped by Flask each time, as before.
+    And the webhooks' lane (``ivr.lane``): their URLs matched once, their hooks called
+    directly."""
 
     MAX_PLAIN = 1024
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._plain: dict[Any, Any] = {}  # each plain function, by itself
+        self.webhook_lane: lane.Lane | None = None  # the app factory plans it
+        self.webhook_routes: dict[Any, Any] | None = {}  # lane.Routed: None, not kept
+
+    def request_context(self, environ: dict[str, Any]) -> lane.Routed:
+        """Flask's request context, a webhook's URL matched once (``lane.Routed``)."""
+        return lane.Routed(self, environ)
+
+    def full_dispatch_request(self) -> Response:
+        """A webhook takes its lane (``ivr.lane``) while the app's hooks are as planned;
+        anything else Flask's way."""
+        webhooks = self.webhook_lane
+        if webhooks is not None:
+            ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+            if webhooks.fits(self, ctx):
+                return webhooks.dispatch(self, ctx)
+        return super().full_dispatch_request()
 
     def ensure_sync(self, func: Any) -> Any:
         try:
@@ -79,7 +98,30 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     staff.init_app(app)
     app.extensions["csrf"].exempt(voice.bp)  # Twilio signs its requests instead
     cli.init_app(app)
+    app.webhook_lane = lane.plan(app, _quiet_for_webhooks(app))
     return app
+
+
+def _quiet_for_webhooks(app: Flask) -> set[Any]:
+    """The app-wide request hooks that do nothing for a webhook (``ivr.lane``), each only
+    while what makes it so holds."""
+    from ivr.staff import layout
+    from ivr.web import origin, voice
+
+    quiet: set[Any] = set()
+    if voice.bp.name in origin.ANY_HOST:  # the webhooks take any Host
+        quiet.add(origin._known_host)
+    rules = [rule.rule for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith(voice.bp.name + ".")]
+    if rules and not any(layout.is_staff_path(rule) for rule in rules):
+        quiet.add(layout._secured)  # it adds headers under /staff only
+    csrf = app.extensions.get("csrf")
+    exempt = getattr(csrf, "_exempt_blueprints", ())  # as Flask-WTF's _is_exempt asks
+    if app.blueprints.get(voice.bp.name) in exempt:
+        quiet.update(hook for hook in app.before_request_funcs.get(None, ())
+                     if getattr(hook, "__qualname__", "") == "CSRFProtect.init_app.<locals>"
+                     ".csrf_protect" and getattr(hook, "__module__", "") == "flask_wtf.csrf")
+    return quiet
 
 
 def _menus(app: Flask) -> Any:

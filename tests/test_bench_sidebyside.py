@@ -35,6 +35,8 @@ def test_each_sample_goes_to_one_part(tmp_path: Path) -> None:
         (f"handle (gunicorn/workers/gthread.py:280);{flask};step (ivr/web/voice.py:78)", 1),
         (f"handle (gunicorn/workers/gthread.py:280);{flask};match (werkzeug/routing/map.py:1)",
          1),
+        (f"handle (gunicorn/workers/gthread.py:280);{flask};App.full_dispatch_request (ivr/"
+         "__init__.py:40);Lane.dispatch (ivr/lane.py:50);make_response (flask/app.py:1)", 1),
         ("run (threading.py:1);_run (ivr/calllog/writer.py:1);Drain._run (ivr/calllog/"
          "writer.py:214);execute (sqlalchemy/engine/base.py:1)", 2),
         ("handle (gunicorn/workers/gthread.py:280);access (gunicorn/glogging.py:1)", 1),
@@ -46,6 +48,6 @@ def test_each_sample_goes_to_one_part(tmp_path: Path) -> None:
         "signature check (and the form parsing it needs)": 3,
         "call log: record (redact, encode, spool append)": 2,
         "the app's views (answers, events)": 1,
-        "Flask, Werkzeug": 1,
+        "Flask, Werkzeug": 2,
         "call log: drain thread (the database)": 2,
         profile.OTHER: 1}

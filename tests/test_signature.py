@@ -6,6 +6,8 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import SID, twiml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator, add_port, remove_port
 from werkzeug.datastructures import MultiDict
 
@@ -111,3 +113,23 @@ def test_a_valid_request_costs_one_hmac(client, monkeypatch):
     with_port = signed("http://localhost:80/voice/menu?h=main&l=en&t=main", FORM)
     twiml(client.post(url[16:], data=FORM, headers=with_port))  # Twilio may sign the port too
     assert len(digests) == 3
+
+
+NAMES = st.text(max_size=6)
+VALUES = st.text(max_size=8)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(pairs=st.lists(st.tuples(st.sampled_from(["Digits", "CallSid", "a", "A", "é", ""])
+                                | NAMES, VALUES), max_size=10), plain=st.booleans())
+def test_the_fields_are_signed_as_twilio_signs_them(pairs, plain):
+    """Any form (repeated names and values, any order and text) is checked as twilio's
+    RequestValidator checks it, a MultiDict as the request's form, a dict as a GET's."""
+    form = dict(pairs) if plain else MultiDict(pairs)
+    url = "https://hotline.example.org/voice/menu?h=main&n=2"
+    validator = RequestValidator(TOKEN)
+    for token in (TOKEN, "another-token"):
+        given_ = RequestValidator(token).compute_signature(url, form)
+        assert signature.valid(TOKEN, url, form, given_) == validator.validate(url, form, given_)
+    expected = validator.compute_signature(url, form)
+    assert signature._digest(TOKEN, url + signature._fields(form)).decode() == expected

@@ -1,7 +1,11 @@
 """The webhook's shortcuts answer byte for byte as the framework's own ways would.
 
 A webhook skips work Flask and werkzeug do for every request (``origin.request_root``,
-``voice._values``, ``sessions.Sessions.save_session``, ``webrequest.WebRequest``'s form).
+``voice._values``, ``voice._args``, ``sessions.Sessions.save_session``,
+``webrequest.WebRequest``'s form), names its tree when it makes its answer
+(``voice._twiml``), not in the ``after_request`` hook (``voice._named``), and goes through
+Flask in its own lane (``ivr.lane``: only the hooks that do something for it, its URL
+matched once).
 Each test plays the same requests on one app: with the shortcuts, and with each replaced by
 what it stands for. Status, every header in order, the body and the events handed to the
 call log must be the same.
@@ -12,16 +16,22 @@ from __future__ import annotations
 import functools
 import io
 from typing import Any
+from urllib.parse import parse_qsl
 
 import flask
 import pytest
 from conftest import SID
 from flask.sessions import SecureCookieSessionInterface
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
+from werkzeug.test import EnvironBuilder
 
+from ivr import lane
 from ivr.web import origin, voice, webrequest
 
 TOKEN = "fast-path-test-token-0123456789"
+METHODS = ("GET", "POST")  # the webhooks' (others: 405 before any signature check)
 FORM = {"CallSid": SID, "From": "+819012345678", "To": "+815000000000"}
 # (method, path with query, form, test client options): every kind of webhook, and oddities
 REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
@@ -45,6 +55,13 @@ REQUESTS: list[tuple[str, str, dict[str, str], dict[str, Any]]] = [
                                  "ErrorUrl": "https://x.example/voice/menu?h=main&n=2"}, {}),
     ("POST", "/voice/nowhere/at/all?h=zz", {"Digits": "1"}, {}),
     ("POST", "/voice/menu?h=main&l=en&t=main", {"Digits": "1", "To": "client:alice"}, {}),
+    ("POST", "/voice/menu?h=main&l=en&t=main&n=4", {"Digits": "1"},
+     {"headers": {"Cookie": "session=not-signed; remember_token=x"}}),
+    ("POST", "/voice/status/", {"CallStatus": "no-answer"}, {"base_url": "https://a.example"}),
+    ("PUT", "/voice/menu?h=main", {}, {}),
+    ("HEAD", "/voice/menu?h=main&l=en&t=main&Digits=1&CallSid=" + SID, {}, {}),
+    ("OPTIONS", "/voice/status", {}, {}),
+    ("DELETE", "/voice", {}, {}),
 ]
 
 
@@ -61,9 +78,14 @@ class Recorder:
 def plain(monkeypatch: pytest.MonkeyPatch, app: flask.Flask) -> None:
     """Replace each shortcut by the framework's own way of doing the same."""
     monkeypatch.setattr(origin, "request_root", lambda request: request.url_root.rstrip("/"))
-    monkeypatch.setattr(voice, "_values", lambda: flask.request.values)
+    monkeypatch.setattr(voice, "_values", lambda request: request.values)
+    monkeypatch.setattr(voice, "_args", lambda request: request.args.to_dict())
+    monkeypatch.setattr(voice, "_twiml", lambda text, tree=None: flask.Response(
+        text, 200, mimetype="text/xml"))  # the hook names every answer's tree
     monkeypatch.setattr(app, "session_interface", SecureCookieSessionInterface())
     monkeypatch.setattr(app, "request_class", flask.Request)
+    monkeypatch.setattr(app, "webhook_lane", None)  # Flask's full_dispatch_request
+    monkeypatch.setattr(app, "webhook_routes", None)  # werkzeug's match for each request
 
 
 def play(monkeypatch: pytest.MonkeyPatch, app: flask.Flask, signed: bool,
@@ -103,7 +125,7 @@ def test_refusals_answer_as_without_the_shortcuts(make_app, monkeypatch):
     fast = play(monkeypatch, app, True, token="another-token")
     plain(monkeypatch, app)
     assert fast == play(monkeypatch, app, True, token="another-token")
-    assert {answer[2] for answer in fast[:-1]} == {"403 FORBIDDEN"}
+    assert {answer[2] for answer in fast[:-1] if answer[0] in METHODS} == {"403 FORBIDDEN"}
 
 
 def test_a_staff_page_answers_as_without_the_shortcuts(make_app, monkeypatch):
@@ -229,3 +251,163 @@ def test_the_app_tells_plain_functions_from_coroutines_as_flask_does(make_app):
             assert ask(app.ensure_sync, func) == ask(
                 functools.partial(flask.Flask.ensure_sync, app), func), func
     assert app._plain.get(view) is view and coroutine not in app._plain
+
+
+FIELD_TEXT = (st.text(alphabet=st.sampled_from("ab=&+%;2B0fFgé日\x00 \ud800"), max_size=30)
+              | st.text(max_size=20))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=FIELD_TEXT)
+def test_form_pairs_are_parse_qsl_as_werkzeug_calls_it(text):
+    """Any text: '+', '%' escapes valid or not, empty fields, fields without '='."""
+    assert webrequest.form_pairs(text) == parse_qsl(text, keep_blank_values=True,
+                                                    errors="werkzeug.url_quote")
+
+
+QUERIES = ["", "h=main&l=en&t=main&n=3", "h=main&l=en&t=main&n=3", "h=main&h=other&n=1",
+           "h=m%61in&t=a+b&w=%zz", "n=1&CallSid=CA1&From=%2B819012345678", "a=1", "x", "&&",
+           "t=%E6%97%A5&l=ja", "h=main&l=en&t=main&n=3"]
+
+
+def test_the_query_dict_is_werkzeugs_and_only_the_apps_own_queries_are_kept(make_app):
+    app = make_app()
+    webrequest._queries.clear()
+    for _ in range(2):
+        for query in QUERIES:
+            with app.test_request_context(f"/voice/menu?{query}", method="POST"):
+                request = flask.request
+                assert dict(request.args_dict) == request.args.to_dict(), query
+                with pytest.raises(TypeError):
+                    request.args_dict["h"] = "changed"  # type: ignore[index]
+    kept = {query.decode() for query in webrequest._queries}
+    assert kept == {"", "h=main&l=en&t=main&n=3", "h=main&h=other&n=1", "h=m%61in&t=a+b&w=%zz",
+                    "a=1", "&&", "t=%E6%97%A5&l=ja"}  # never a caller's number (a GET's query)
+
+
+def test_webhooks_take_their_lane_and_leave_it_when_the_hooks_change(make_app, monkeypatch):
+    """The lane is taken by webhooks only; a hook put in the app's lists in place (not
+    through Flask, which refuses new hooks after the first request) sends them Flask's way."""
+    app = make_app()
+    taken = []
+    webhooks = app.webhook_lane
+    assert webhooks is not None and [f.__name__ for f in webhooks.before] == ["_warn_once",
+                                                                              "_signed"]
+    real = lane.Lane.dispatch
+    monkeypatch.setattr(lane.Lane, "dispatch", lambda *a: taken.append(1) or real(*a))
+    client = app.test_client()
+    form = {**FORM, "Digits": "1"}
+    assert client.post("/voice/menu?h=main&l=en&t=main", data=form).status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/staff/login").status_code == 200
+    assert client.put("/voice").status_code == 405
+    assert len(taken) == 1
+
+    def stamped(response):
+        response.headers["X-Stamp"] = "1"
+        return response
+
+    app.after_request_funcs[None].append(stamped)
+    answer = client.post("/voice/menu?h=main&l=en&t=main", data=form)
+    assert answer.headers["X-Stamp"] == "1" and len(taken) == 1
+
+
+def test_the_lane_leaves_out_only_hooks_that_do_nothing_for_a_webhook(make_app):
+    app = make_app(IVR_PUBLIC_URL="https://ivr.example.org")
+    kept = {*app.webhook_lane.before, *app.webhook_lane.after}
+    left_out = [hook for hooks in (app.before_request_funcs[None], app.after_request_funcs[None])
+                for hook in hooks if hook not in kept]
+    assert sorted(hook.__qualname__ for hook in left_out) == [
+        "CSRFProtect.init_app.<locals>.csrf_protect", "_known_host", "_secured"]
+    for path in ("/voice", "/voice/menu?h=main", "/voice/a/b/c", "/voice/status"):
+        with app.test_request_context(path, method="POST", data=FORM,
+                                      base_url="http://elsewhere.example"):
+            assert flask.request.blueprint == "voice"
+            for hook in left_out:
+                if hook.__name__ == "_secured":
+                    assert hook(flask.Response("x")).headers.to_wsgi_list() == [
+                        ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "1")]
+                else:
+                    assert hook() is None  # no token, another host: still nothing
+
+
+def test_a_views_after_this_request_runs_in_the_lane_as_in_flasks_way(make_app, monkeypatch):
+    app = make_app()
+    real = voice._twiml
+
+    def twiml(text, tree=None):
+        @flask.after_this_request
+        def stamp(response):
+            response.headers["X-Stamp"] = str(len(response.headers))
+            return response
+
+        return real(text, tree)
+
+    monkeypatch.setattr(voice, "_twiml", twiml)
+
+    def answers():
+        client = app.test_client()
+        found = [client.post(path, data={**FORM, **form}) for path, form in [
+            ("/voice/menu?h=main&l=en&t=main", {"Digits": "1"}), ("/voice/status", {})]]
+        return [(answer.status, answer.headers.to_wsgi_list(), answer.data) for answer in found]
+
+    fast = answers()
+    assert [dict(headers)["X-Stamp"] for _, headers, _ in fast] == ["3", "3"]
+    monkeypatch.setattr(app, "webhook_lane", None)
+    assert fast == answers()
+
+
+PATHS = ["/voice", "/voice/", "/voice//", "/voice/menu", "/voice/menu/", "/voice//menu",
+         "/voice/status", "/voice/status/", "/voice/fallback", "/voice/a/b/c", "/voice/a//b",
+         "/voice/%E6%97%A5", "/voice/\u65e5", "/voice/menu%2Fx", "/voicex", "/voice/../staff",
+         "/staff/", "/staff/login", "/healthz", "/audio/en/x.mp3", "/", "", "/voice/a b"]
+
+
+def _route(app, cls, path, method, base):
+    with app.app_context():
+        environ = EnvironBuilder(path=path, method=method, base_url=base).get_environ()
+        ctx = cls(app, environ)
+        ctx.match_request()
+        request = ctx.request
+        error = request.routing_exception
+        return (request.url_rule, request.view_args,
+                (type(error), getattr(error, "code", None),
+                 getattr(error, "new_url", None)) if error else None)
+
+
+def _compare(app, path, method, base):
+    flasks = _route(app, flask.ctx.RequestContext, path, method, base)
+    for _ in range(2):  # the second from the routes kept
+        assert _route(app, lane.Routed, path, method, base) == flasks, (path, method, base)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "HEAD", "OPTIONS", "PUT"])
+def test_a_webhooks_url_is_matched_as_werkzeug_matches_it(make_app, method):
+    app = make_app()
+    for base in ("http://localhost", "https://ivr.example.org:8443/root", "http://Other:80"):
+        for path in PATHS:
+            _compare(app, path, method, base)
+    kept = app.webhook_routes.values()
+    assert all(rule.endpoint.startswith("voice.") for rule, _ in kept)
+    assert bool(kept) == (method != "PUT")  # a webhook's 405 is werkzeug's each time
+
+
+def test_any_webhook_path_is_matched_as_werkzeug_matches_it(make_app):
+    app = make_app()
+
+    @settings(max_examples=400, deadline=None)
+    @given(path=st.text(alphabet=st.sampled_from("/vocie%2Fa.日 "), max_size=16).map(
+        lambda tail: "/voice" + tail), method=st.sampled_from(["GET", "POST", "DELETE"]))
+    def check(path, method):
+        _compare(app, path, method, "http://localhost")
+
+    check()
+
+
+def test_a_views_args_are_its_own(make_app):
+    """Each request gets its own copy of the values its rule took from the path."""
+    app = make_app()
+    first = _route(app, lane.Routed, "/voice/a/b", "POST", "http://localhost")[1]
+    first["kind"] = "changed"
+    assert _route(app, lane.Routed, "/voice/a/b", "POST", "http://localhost")[1] == {
+        "kind": "a", "rest": "b"}

@@ -30,6 +30,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ivr.call.state import KEYS
 
+_json_string = json.encoder.encode_basestring_ascii  # json.dumps's for a str (ensure_ascii)
+
 # Twilio's parameters that change what a step does or logs
 READ = ("Digits", "DialCallStatus", "DialCallDuration", "CallStatus", "CallDuration",
         "ErrorCode")
@@ -37,12 +39,22 @@ READ = ("Digits", "DialCallStatus", "DialCallDuration", "CallStatus", "CallDurat
 
 def request_id(call_sid: str, path: str, values: Mapping[str, str],
                read: Iterable[str] = READ) -> str:
-    """The id of a webhook request of ``call_sid``: the same for its replays and retries."""
+    """The id of a webhook request of ``call_sid``: the same for its replays and retries.
+
+    The hash of the JSON list of those parts, as ``json.dumps`` writes it (ASCII, ``", "``
+    between items): written here by the encoder's own string function, without making an
+    encoder for each request. The ids must never change: the log keeps an event once by
+    its id, across deploys (``tests/test_idempotency.py`` holds the first way).
+    """
     parts = [call_sid, path.rstrip("/")]
-    parts += [f"{key}={values[key]}" for key in (*KEYS, *read) if key in values]
+    parts += [f"{key}={values[key]}" for key in KEYS if key in values]
+    parts += [f"{key}={values[key]}" for key in read if key in values]
     if "ErrorUrl" in values:  # the fallback: which request of the call failed
         parts.append(f"ErrorUrl={failed_request(values['ErrorUrl'])}")
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+    if not isinstance(call_sid, str):  # as json.dumps would say it (or refuse it)
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+    text = "[" + ", ".join(map(_json_string, parts)) + "]"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def failed_request(url: str) -> str:

@@ -57,10 +57,13 @@ def valid(token: str, url: str, params: Mapping[str, str], signature: str) -> bo
 
 
 def _fields(params: Mapping[str, str]) -> str:
-    """The form as Twilio signs it: each name and value, sorted, without repeats."""
-    getlist = getattr(params, "getlist", None)
-    return "".join(name + value for name in sorted(set(params))
-                   for value in sorted(set(getlist(name) if getlist else [params[name]])))
+    """The form as Twilio signs it: each name and value, sorted, without repeats. A form
+    (a ``MultiDict``) gives each name with its values in one pass (``lists``)."""
+    lists = getattr(params, "lists", None)
+    if lists is None or not hasattr(params, "getlist"):
+        return "".join([name + params[name] for name in sorted(params)])
+    return "".join([name + value for name, values in sorted(lists())
+                    for value in (values if len(values) == 1 else sorted(set(values)))])
 
 
 def _digest(token: str, message: str) -> bytes:

@@ -1,9 +1,12 @@
 """The webhooks Twilio calls: signed requests in, TwiML out, never a 3xx or a 5xx.
 
 Views are thin: read the request, ask the engine for the next step, render
-it, hand the step's events to the call log. Whatever goes wrong inside a
-view, the caller gets the static fallback answer (emergency advice and a
-24 h line), never "an application error has occurred".
+it, hand the step's events to the call log. Each view looks up the app and
+the request once and hands them on (``_here``), not through a proxy per use,
+and names the tree it used (``X-IVR-Tree``) when it makes its answer.
+Whatever goes wrong inside a view, the caller gets the static fallback
+answer (emergency advice and a 24 h line), never "an application error has
+occurred".
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from ivr.call import engine, state
@@ -42,14 +45,21 @@ def _signed() -> None:
 
 @bp.after_request
 def _named(response: Response) -> Response:
-    """Every answer names the tree version it used ("none": the fallback, without menus)."""
-    response.headers[TREE_HEADER] = g.get("ivr_tree", "none")
+    """Every answer names the tree version it used ("none": the fallback, without menus);
+    a view's own TwiML names it already (``_twiml``)."""
+    if TREE_HEADER not in response.headers:
+        response.headers[TREE_HEADER] = g.get("ivr_tree", "none")
     return response
 
 
-def _loaded() -> menus.Loaded | None:
-    """The tree this request uses, noted for the answer's header."""
-    loaded = menus.of(current_app).get()
+def _here() -> tuple[Flask, Request]:
+    """The app and the request themselves, looked up once (each use of a proxy looks up)."""
+    return current_app._get_current_object(), request._get_current_object()  # type: ignore[attr-defined]
+
+
+def _loaded(app: Flask) -> menus.Loaded | None:
+    """The tree this request uses, noted for the answer's header if the view fails."""
+    loaded = menus.of(app).get()
     if loaded is not None:
         g.ivr_tree = loaded.version
     return loaded
@@ -59,36 +69,41 @@ def _loaded() -> menus.Loaded | None:
 @bp.route("/", methods=METHODS)
 def incoming() -> Response:
     """A call comes in: greeting, emergency advice, language choice."""
-    loaded = _loaded()
-    dialled = _param("To", 32)
+    app, req = _here()
+    loaded = _loaded(app)
+    values = _values(req)
+    dialled = _param(values, "To", 32)
     if loaded is None:
-        started = Event.of(E.CALL_STARTED, hotline=None, caller=_param("From", 32), to=dialled)
+        started = Event.of(E.CALL_STARTED, hotline=None, caller=_param(values, "From", 32),
+                           to=dialled)
         return _fallback_answer(FallbackReason.NO_MENUS, started)
     tree = loaded.tree
 
     def work() -> tuple[engine.Step, str]:
         return engine.start(tree, dialled), tree.hotline_for(dialled).id
 
-    answer = _answers(tree).get(("start", dialled), now(), request.script_root, _audio_base(),
-                                work)
-    started = Event.of(E.CALL_STARTED, hotline=answer.hotline, caller=_param("From", 32),
-                       to=dialled)
-    _record(answer.hotline, (started, *answer.step.events))
-    return _twiml(answer.twiml(1))
+    answer = _answers(app, tree).get(("start", dialled), now(app), req.script_root,
+                                     _audio_base(app, req), work)
+    started = Event.of(E.CALL_STARTED, hotline=answer.hotline,
+                       caller=_param(values, "From", 32), to=dialled)
+    _record(app, req, answer.hotline, (started, *answer.step.events))
+    return _twiml(answer.twiml(1), loaded.version)
 
 
 @bp.route("/<kind>", methods=METHODS)
 @bp.route("/<kind>/<path:rest>", methods=METHODS)
 def step(kind: str, rest: str | None = None) -> Response:
     """A key, a silence or a dial outcome at the place the URL names."""
-    loaded = _loaded()
+    app, req = _here()
+    loaded = _loaded(app)
     if loaded is None:
         return _fallback_answer(FallbackReason.NO_MENUS)
-    tree, at = loaded.tree, now()
-    args = request.args.to_dict()  # each key's first value, as MultiDict.get gives it
+    tree, at = loaded.tree, now(app)
+    args = _args(req)
+    values = _values(req)
     kind = kind if rest is None else "?"
-    digits, dial_status = _digits(), _param("DialCallStatus", 16)
-    duration, dialled = _param("DialCallDuration", 8), _param("To", 32)
+    digits, dial_status = _digits(values), _param(values, "DialCallStatus", 16)
+    duration, dialled = _param(values, "DialCallDuration", 8), _param(values, "To", 32)
 
     def work() -> tuple[engine.Step, str]:
         place = state.from_url(kind, args)
@@ -101,28 +116,32 @@ def step(kind: str, rest: str | None = None) -> Response:
         return step, hotline
 
     key = (kind, *map(args.get, state.PLACE_KEYS), digits, dial_status, duration, dialled)
-    answer = _answers(tree).get(key, at, request.script_root, _audio_base(), work,
-                                size=len(request.query_string) + len(dialled or ""))
-    _record(answer.hotline, answer.step.events)
-    return _twiml(answer.twiml(state.turn_of(args) + 1))
+    answer = _answers(app, tree).get(key, at, req.script_root, _audio_base(app, req), work,
+                                     size=len(req.query_string) + len(dialled or ""))
+    _record(app, req, answer.hotline, answer.step.events)
+    return _twiml(answer.twiml(state.turn_of(args) + 1), loaded.version)
 
 
 @bp.route("/status", methods=METHODS)
 def status() -> Response:
     """Twilio's status callback: closes the call's record (idempotent)."""
-    call_status = _param("CallStatus", 16) or "unknown"
+    app, req = _here()
+    values = _values(req)
+    call_status = _param(values, "CallStatus", 16) or "unknown"
     event = Event.of(E.CALL_STATUS, status=call_status,
-                     duration=_number(_param("CallDuration", 8)))
-    _record(None, (event,), read=("CallStatus",))  # one record per status, whatever else
-    return _twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />")
+                     duration=_number(_param(values, "CallDuration", 8)))
+    _record(app, req, None, (event,), read=("CallStatus",))  # one record per status
+    return _twiml("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response />", "none")  # no tree
 
 
 @bp.route("/fallback", methods=METHODS, endpoint="fallback")
 def fallback_answer() -> Response:
     """The number's Voice Fallback URL: works without menus and database."""
-    error_url = fallback.logged_url(_values().get("ErrorUrl"))
-    _record(None, (Event.of(E.FALLBACK_USED, error_code=_param("ErrorCode", 16),
-                            error_url=error_url),))
+    app, req = _here()
+    values = _values(req)
+    error_url = fallback.logged_url(values.get("ErrorUrl"))
+    _record(app, req, None, (Event.of(E.FALLBACK_USED, error_code=_param(values, "ErrorCode", 16),
+                                      error_url=error_url),))
     return _fallback_answer()
 
 
@@ -131,18 +150,21 @@ def _failed(exc: Exception) -> Response:
     """Refusals (403, 413) stand; anything else answers with the fallback TwiML."""
     if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
         return Response(exc.description, exc.code, mimetype="text/plain")
-    log.exception("a voice step failed (call %s); answering with the fallback", _sid())
+    log.exception("a voice step failed (call %s); answering with the fallback",
+                  _sid(_values(request._get_current_object())))
     return _fallback_answer(FallbackReason.ERROR)
 
 
 def _fallback_answer(reason: FallbackReason | None = None, *before: Event) -> Response:
     """The static fallback TwiML. With a ``reason`` the app chose it itself (no menus, or a
     step failed): the call log says so, after a step's own events (``FALLBACK_SEQ``)."""
+    app, req = _here()
     if reason is not None:
-        _record(None, (*before, Event.of(E.FALLBACK_USED, reason=reason)), start=FALLBACK_SEQ)
-    config = current_app.config
-    caller_id = _caller_id(config["IVR_FALLBACK_CALLER_ID"] or _param("To", 32))
-    return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))
+        _record(app, req, None, (*before, Event.of(E.FALLBACK_USED, reason=reason)),
+                start=FALLBACK_SEQ)
+    config = app.config
+    caller_id = _caller_id(config["IVR_FALLBACK_CALLER_ID"] or _param(_values(req), "To", 32))
+    return _twiml(fallback.twiml(config["IVR_FALLBACK_NUMBER"], caller_id))  # named by _named
 
 
 def _caller_id(number: str | None) -> str | None:
@@ -155,35 +177,44 @@ def _caller_id(number: str | None) -> str | None:
     return number if number and _E164.match(number) else None
 
 
-def _answers(tree: Tree) -> Answers:
+def _answers(app: Flask, tree: Tree) -> Answers:
     """The answers of ``tree``: made when a new tree starts serving."""
-    answers = current_app.extensions.get("ivr.answers")
+    answers = app.extensions.get("ivr.answers")
     if answers is None or answers.tree is not tree:
-        answers = current_app.extensions["ivr.answers"] = Answers(tree)
+        answers = app.extensions["ivr.answers"] = Answers(tree)
     return answers
 
 
-def _twiml(text: str) -> Response:
-    return Response(text, 200, mimetype="text/xml")
+def _twiml(text: str, tree: str | None = None) -> Response:
+    """A TwiML answer; ``tree``: the version it names (else ``_named`` names it)."""
+    response = Response(text, 200, mimetype="text/xml")
+    if tree is not None:
+        response.headers[TREE_HEADER] = tree
+    return response
 
 
-def now() -> datetime:
-    return current_app.extensions["ivr.clock"]()
+def now(app: Flask | None = None) -> datetime:
+    return (app or current_app).extensions["ivr.clock"]()
 
 
-def _values() -> dict[str, str]:
+def _values(req: Request) -> dict[str, str]:
     """``request.values`` as a plain dict, made once per request (``webrequest``)."""
-    return request.values_dict
+    return req.values_dict  # type: ignore[attr-defined]
 
 
-def _param(name: str, limit: int) -> str | None:
-    value = _values().get(name)
+def _args(req: Request) -> Mapping[str, str]:
+    """The query's first value of each name, as ``MultiDict.get`` gives it (read only)."""
+    return req.args_dict  # type: ignore[attr-defined]
+
+
+def _param(values: dict[str, str], name: str, limit: int) -> str | None:
+    value = values.get(name)
     return value[:limit] if value else None
 
 
-def _digits() -> str | None:
+def _digits(values: dict[str, str]) -> str | None:
     """The key pressed; garbage becomes '?' (an invalid key), absence None (silence)."""
-    raw = _values().get("Digits")
+    raw = values.get("Digits")
     if raw is None:
         return None
     return _NOT_KEYS.sub("", raw)[:8] or "?"
@@ -193,33 +224,33 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _sid() -> str | None:
-    sid = _values().get("CallSid", "")
+def _sid(values: dict[str, str]) -> str | None:
+    sid = values.get("CallSid", "")
     return sid if _SID.match(sid) else None
 
 
-def _audio_base() -> str:
-    return (current_app.config["IVR_AUDIO_BASE_URL"]
-            or origin.base_url(request._get_current_object()) + "/audio/")
+def _audio_base(app: Flask, req: Request) -> str:
+    return app.config["IVR_AUDIO_BASE_URL"] or origin.base_url(req) + "/audio/"
 
 
-def _record(hotline: str | None, events: Iterable[Event],
+def _record(app: Flask, req: Request, hotline: str | None, events: Iterable[Event],
             read: Iterable[str] = idempotency.READ, start: int = 0) -> None:
     """Hand the events to the call log, if there is one; never fails the call.
 
     Each event is named after the request (``idempotency``): a replayed or
     retried request names its events as before, and the log keeps them once.
     """
-    calllog = current_app.extensions.get("calllog")
-    sid = _sid()
+    calllog = app.extensions.get("calllog")
+    values = _values(req)
+    sid = _sid(values)
     if calllog is None or sid is None:
         return
-    at = now()
+    at = now(app)
     try:
-        request_id = idempotency.request_id(sid, request.path, _values(), read)
-        calllog.record([CallEvent(f"{request_id}:{seq}", sid, hotline or "", at, seq,
-                                  event.kind, event.data)
-                        for seq, event in enumerate(events, start)])
+        request_id = idempotency.request_id(sid, req.path, values, read)
+        hotline = hotline or ""
+        calllog.record([CallEvent(f"{request_id}:{seq}", sid, hotline, at, seq, event.kind,
+                                  event.data) for seq, event in enumerate(events, start)])
     except Exception:  # the log must never break a call
         log.exception("call log failed to take the events of call %s", sid)
 
