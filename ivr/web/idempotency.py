@@ -51,8 +51,6 @@ def request_id(call_sid: str, path: str, values: Mapping[str, str],
     parts += [f"{key}={values[key]}" for key in read if key in values]
     if "ErrorUrl" in values:  # the fallback: which request of the call failed
         parts.append(f"ErrorUrl={failed_request(values['ErrorUrl'])}")
-    if not isinstance(call_sid, str):  # as json.dumps would say it (or refuse it)
-        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
     text = "[" + ", ".join(map(_json_string, parts)) + "]"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
